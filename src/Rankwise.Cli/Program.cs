@@ -1,1 +1,1 @@
-return 0;
+return Rankwise.Cli.CliApp.Run(args);

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Reflection;
+using Rankwise.Cli.Commands;
+using Rankwise.Cli.Infrastructure;
+
+namespace Rankwise.Cli;
+
+/// <summary>The <c>rankwise</c> command: builds the command tree, runs it, maps failures to exit codes.</summary>
+public static class CliApp
+{
+    /// <summary>The tool's version (assembly informational version).</summary>
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Runs the command line against the process's console.</summary>
+    public static int Run(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Run(args, Console.Out, Console.Error, !Console.IsOutputRedirected, cts.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Runs the command line with explicit streams (used by tests to run in-process).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal = false, CancellationToken cancellation = default)
+    {
+        var context = new CliContext(stdout, stderr, isTerminal, cancellation);
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        bool verbose = args.Contains("--verbose");
+        if (parse.Errors.Count > 0)
+        {
+            var error = parse.Errors[0].Message;
+            stderr.WriteLine($"rankwise: {error} (see 'rankwise {CommandPath(parse)} --help')");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
+        }
+        catch (Exception ex)
+        {
+            return Report(ex, stderr, verbose);
+        }
+    }
+
+    /// <summary>Builds the command tree.</summary>
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("Rankwise: rank statistics, representation comparison and rank losses for ML evaluation.");
+        root.Options.Add(GlobalOptions.Format);
+        root.Options.Add(GlobalOptions.Output);
+        root.Options.Add(GlobalOptions.Verbose);
+        root.Options.Add(GlobalOptions.Quiet);
+        root.Subcommands.Add(CorrelateCommand.Build(context));
+        root.Subcommands.Add(RankCommand.Build(context));
+        return root;
+    }
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Command is not RootCommand)
+                names.Insert(0, r.Command.Name);
+        return string.Join(' ', names).Trim();
+    }
+
+    private static int Report(Exception ex, TextWriter stderr, bool verbose)
+    {
+        var (code, message) = ex switch
+        {
+            RankwiseInputException e => (ExitCodes.BadInput, e.Message),
+            UsageException e => (ExitCodes.Usage, e.Message),
+            OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
+            FileNotFoundException e => (ExitCodes.BadInput, $"{e.FileName}: file not found"),
+            _ => (ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}"),
+        };
+        stderr.WriteLine("rankwise: error: " + message.ReplaceLineEndings(" "));
+        if (verbose)
+            stderr.WriteLine(ex.ToString());
+        return code;
+    }
+}
