@@ -64,7 +64,7 @@ public static partial class Bootstrap
     /// <param name="alternative">Two-sided or one-sided interval.</param>
     /// <param name="warnings">Optional sink for warnings.</param>
     /// <returns>The interval.</returns>
-    public static ConfidenceInterval Interval(
+    public static ConfidenceInterval IntervalForIndependentSamples(
         double observed,
         ReadOnlySpan<double> bootstrapDistribution,
         IReadOnlyList<double[]> jackknifeValuesPerSample,

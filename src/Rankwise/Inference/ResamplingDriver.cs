@@ -47,9 +47,10 @@ internal static class ResamplingDriver
                 return worker;
             }, static _ => { });
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        catch (AggregateException e)
         {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            // Surface the statistic's own exception (the first one, if several threads failed).
+            ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
             throw;
         }
     }

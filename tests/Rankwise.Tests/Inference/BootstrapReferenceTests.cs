@@ -83,7 +83,7 @@ public class BootstrapReferenceTests
         var warnings = new List<string>();
         ConfidenceInterval ci = jackknife.Length == 1
             ? Bootstrap.Interval(c.Number("observed"), c.Numbers("distribution"), jackknife[0], level, method, alternative, warnings)
-            : Bootstrap.Interval(c.Number("observed"), c.Numbers("distribution"), jackknife, level, method, alternative, warnings);
+            : Bootstrap.IntervalForIndependentSamples(c.Number("observed"), c.Numbers("distribution"), jackknife, level, method, alternative, warnings);
         string what = $"{c.GetProperty("name").GetString()} {method} {level} {alternative}";
         InferenceReference.Close(expected.Number("low"), ci.Low, Tolerance, what + " low");
         InferenceReference.Close(expected.Number("high"), ci.High, Tolerance, what + " high");
