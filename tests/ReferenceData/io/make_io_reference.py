@@ -108,7 +108,7 @@ npz = {}
 np.savez(path("npz", "stored.npz"), m, weights=w, scalar=s)
 np.savez_compressed(path("npz", "deflated.npz"), m, weights=w, scalar=s)
 for f in ["stored.npz", "deflated.npz"]:
-    npz[f] = {"members": ["arr_0", "weights", "scalar"], "arr_0": entry(m), "weights": entry(w), "scalar": entry(s)}
+    npz[f] = {"members": list(np.load(path("npz", f)).files), "arr_0": entry(m), "weights": entry(w), "scalar": entry(s)}
 single = np.linspace(0, 1, 6).reshape(3, 2)
 np.savez(path("npz", "single.npz"), single)
 npz["single.npz"] = {"members": ["arr_0"], "arr_0": entry(single)}
