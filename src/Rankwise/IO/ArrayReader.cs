@@ -44,7 +44,7 @@ public static class ArrayReader
             case ArrayFormat.Tsv: return CsvReader.Read<T>(path, name, new CsvOptions { Delimiter = '\t' });
         }
         if (name is not null)
-            throw new RankwiseInputException(path, $"a {Describe(format)} file holds a single array; remove ':{name}' (names select .npz members, .safetensors tensors or CSV columns)");
+            throw new RankwiseInputException(path, $"a {Describe(format)} file holds a single array; remove ':{Display.Text(name)}' (names select .npz members, .safetensors tensors or CSV columns)");
         return format switch
         {
             ArrayFormat.Npy => NpyReader.Read<T>(path),

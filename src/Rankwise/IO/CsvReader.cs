@@ -194,8 +194,8 @@ public static class CsvReader
 
     internal static RankwiseInputException NotANumber(string path, int line, IReadOnlyList<string>? names, int column, ReadOnlySpan<char> cell)
     {
-        string where = names is null ? $"column {column}" : $"column '{names[column]}' (index {column})";
-        return new RankwiseInputException(path, $"line {line}, {where}: '{TextNumbers.Excerpt(cell)}' is not a number");
+        string where = names is null ? $"column {column}" : $"column '{Display.Text(names[column])}' (index {column})";
+        return new RankwiseInputException(path, $"line {line}, {where}: '{Display.Text(cell)}' is not a number");
     }
 
     /// <summary>Column selector resolution: exact header name first, then 0-based index.</summary>
@@ -211,10 +211,10 @@ public static class CsvReader
             return index;
         string available = names is null
             ? $"the file has no header; use a 0-based index below {columns}"
-            : $"columns: {string.Join(", ", names.Take(20).Select(n => $"'{n}'"))}{(names.Count > 20 ? $", ... ({names.Count} in all)" : "")} (or a 0-based index below {columns})";
+            : $"columns: {string.Join(", ", names.Take(20).Select(n => $"'{Display.Text(n)}'"))}{(names.Count > 20 ? $", ... ({names.Count} in all)" : "")} (or a 0-based index below {columns})";
         return Fail(path, column, available);
 
         static int Fail(string path, string column, string available) =>
-            throw new RankwiseInputException(path, $"no column '{column}'; {available}");
+            throw new RankwiseInputException(path, $"no column '{Display.Text(column)}'; {available}");
     }
 }

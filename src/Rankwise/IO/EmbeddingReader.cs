@@ -62,7 +62,7 @@ public static class EmbeddingReader
             if (line is null)
                 throw new RankwiseInputException(path, "file is empty");
             if (!TryParseCountDim(line, out long count, out long dim))
-                throw new RankwiseInputException(path, $"line {lineNumber}: expected a word2vec header '<count> <dimension>', found '{TextNumbers.Excerpt(line)}'");
+                throw new RankwiseInputException(path, $"line {lineNumber}: expected a word2vec header '<count> <dimension>', found '{Display.Text(line)}'");
             CheckClaim(path, count, dim, 2 * dim + 2, fileLength);
             int n = (int)count, d = (int)dim;
             var data = new T[(long)n * d];
@@ -100,7 +100,7 @@ public static class EmbeddingReader
             Tokenize(line, tokens);
             int d = tokens.Count - 1;
             if (d < 1)
-                throw new RankwiseInputException(path, $"line {lineNumber}: expected a word followed by numbers, found '{TextNumbers.Excerpt(line)}'");
+                throw new RankwiseInputException(path, $"line {lineNumber}: expected a word followed by numbers, found '{Display.Text(line)}'");
             var values = new GrowableBuffer<T>();
             var words = new List<string>();
             var row = new T[d];
@@ -139,7 +139,7 @@ public static class EmbeddingReader
             }
             string header = Encoding.Latin1.GetString(headerBytes.ToArray());
             if (!TryParseCountDim(header, out long count, out long dim))
-                throw new RankwiseInputException(path, $"expected a word2vec header line '<count> <dimension>', found '{TextNumbers.Excerpt(header)}'");
+                throw new RankwiseInputException(path, $"expected a word2vec header line '<count> <dimension>', found '{Display.Text(header)}'");
             long position = headerBytes.Count + 1;
             CheckClaim(path, count, dim, 4 * dim + 2, fileLength - position);
             int n = (int)count, d = (int)dim;
@@ -316,7 +316,7 @@ public static class EmbeddingReader
         {
             var token = span[tokens[first + k]];
             if (!TextNumbers.TryParseNumber(token, out row[k]))
-                throw new RankwiseInputException(path, $"line {lineNumber}, value {k + 1}: '{TextNumbers.Excerpt(token)}' is not a number");
+                throw new RankwiseInputException(path, $"line {lineNumber}, value {k + 1}: '{Display.Text(token)}' is not a number");
         }
         return span[tokens[0].Start.Value..tokens[first - 1].End.Value].ToString();
     }

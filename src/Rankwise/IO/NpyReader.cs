@@ -114,7 +114,7 @@ public static class NpyReader
             long dataAvailable = available - dataOffset;
             BigInteger claimed = header.DataBytes;
             if (claimed > dataAvailable)
-                throw new RankwiseInputException(source, $"header claims {claimed} bytes of data (shape {ShapeRules.Format(shape)}, {descr}), file has {dataAvailable}");
+                throw new RankwiseInputException(source, $"header claims {claimed} bytes of data (shape {ShapeRules.Format(shape)}, {Display.Text(descr)}), file has {dataAvailable}");
         }
         return header;
     }
@@ -131,7 +131,7 @@ public static class NpyReader
             if (order == '=')
                 big = !BitConverter.IsLittleEndian;
             if (kind == 'O')
-                throw new RankwiseInputException(source, $"object arrays (dtype {descr}, pickled Python objects) are not supported; save a numeric array, e.g. np.save(path, x.astype(np.float64))");
+                throw new RankwiseInputException(source, $"object arrays (dtype {Display.Text(descr)}, pickled Python objects) are not supported; save a numeric array, e.g. np.save(path, x.astype(np.float64))");
             if (int.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size))
             {
                 ElementKind? k = (kind, size) switch
@@ -154,10 +154,10 @@ public static class NpyReader
                     _ => null,
                 };
                 if (what is not null)
-                    throw new RankwiseInputException(source, $"unsupported dtype {descr} ({what}); save a numeric array (bool, int, uint or float16/32/64)");
+                    throw new RankwiseInputException(source, $"unsupported dtype {Display.Text(descr)} ({what}); save a numeric array (bool, int, uint or float16/32/64)");
             }
         }
-        throw new RankwiseInputException(source, $"unsupported dtype '{descr}'; supported: bool, int8-int64, uint8-uint64, float16/32/64");
+        throw new RankwiseInputException(source, $"unsupported dtype '{Display.Text(descr)}'; supported: bool, int8-int64, uint8-uint64, float16/32/64");
     }
 }
 
@@ -216,7 +216,7 @@ internal ref struct NpyHeaderParser
                     shape = p.ParseShape();
                     break;
                 default:
-                    throw p.Error($"unexpected key '{key}' (expected 'descr', 'fortran_order', 'shape')");
+                    throw p.Error($"unexpected key '{Display.Text(key)}' (expected 'descr', 'fortran_order', 'shape')");
             }
             p.SkipSpace();
             char c = p.Peek();

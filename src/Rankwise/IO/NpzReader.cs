@@ -63,10 +63,10 @@ public static class NpzReader
             {
                 entry = members.FirstOrDefault(e => e.FullName == member)
                     ?? members.FirstOrDefault(e => e.FullName == member + ".npy")
-                    ?? throw new RankwiseInputException(path, $"no array named '{member}' in the archive; available: {NameList(members)}");
+                    ?? throw new RankwiseInputException(path, $"no array named '{Display.Text(member)}' in the archive; available: {NameList(members)}");
             }
 
-            string source = $"{path}:{MemberName(entry.FullName)}";
+            string source = $"{path}:{Display.Text(MemberName(entry.FullName))}";
             return InputFile.Guard(source, () =>
             {
                 long declared = entry.Length;
@@ -95,7 +95,7 @@ public static class NpzReader
             if (IsUnsafe(entry.FullName))
             {
                 zip.Dispose();
-                throw new RankwiseInputException(path, $"archive entry name '{entry.FullName}' is unsafe (absolute or contains '..'); refusing the archive");
+                throw new RankwiseInputException(path, $"archive entry name '{Display.Text(entry.FullName)}' is unsafe (absolute or contains '..'); refusing the archive");
             }
         }
         return zip;
@@ -119,5 +119,5 @@ public static class NpzReader
         fullName.EndsWith(".npy", StringComparison.Ordinal) ? fullName[..^4] : fullName;
 
     private static string NameList(List<ZipArchiveEntry> members) =>
-        members.Count == 0 ? "none" : string.Join(", ", members.Select(e => MemberName(e.FullName)));
+        members.Count == 0 ? "none" : string.Join(", ", members.Take(20).Select(e => Display.Text(MemberName(e.FullName)))) + (members.Count > 20 ? $", ... ({members.Count} in all)" : "");
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Text;
 using System.Text.Json;
 
 namespace Rankwise.IO;
@@ -73,10 +72,10 @@ public static class SafetensorsReader
             else
             {
                 info = header.Tensors.FirstOrDefault(t => t.Name == tensor)
-                    ?? throw new RankwiseInputException(path, $"no tensor named '{tensor}'; available: {NameList(header)}");
+                    ?? throw new RankwiseInputException(path, $"no tensor named '{Display.Text(tensor)}'; available: {NameList(header)}");
             }
 
-            string source = $"{path}:{info.Name}";
+            string source = $"{path}:{Display.Text(info.Name)}";
             var type = ParseDType(info.DType, source);
             BigInteger needed = ShapeRules.ElementCount(info.Shape) * type.Size;
             if (needed != info.End - info.Begin)
@@ -90,7 +89,7 @@ public static class SafetensorsReader
     }
 
     private static string NameList(SafetensorsHeader header) =>
-        header.Tensors.Count == 0 ? "none" : string.Join(", ", header.Tensors.Select(t => t.Name));
+        header.Tensors.Count == 0 ? "none" : string.Join(", ", header.Tensors.Take(20).Select(t => Display.Text(t.Name))) + (header.Tensors.Count > 20 ? $", ... ({header.Tensors.Count} in all)" : "");
 
     internal static ElementType ParseDType(string dtype, string source) => dtype switch
     {
@@ -107,7 +106,7 @@ public static class SafetensorsReader
         "BF16" => new ElementType(ElementKind.BFloat16, 2, false, dtype),
         "F32" => new ElementType(ElementKind.Float, 4, false, dtype),
         "F64" => new ElementType(ElementKind.Float, 8, false, dtype),
-        _ => throw new RankwiseInputException(source, $"unsupported safetensors dtype '{dtype}'; supported: F16, BF16, F32, F64, I8-I64, U8-U64, BOOL"),
+        _ => throw new RankwiseInputException(source, $"unsupported safetensors dtype '{Display.Text(dtype)}'; supported: F16, BF16, F32, F64, I8-I64, U8-U64, BOOL"),
     };
 
     private static SafetensorsHeader ReadHeaderCore(Stream stream, string path)
@@ -129,6 +128,8 @@ public static class SafetensorsReader
         long dataOffset = 8 + (long)headerLength;
         long dataLength = fileLength - dataOffset;
 
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new RankwiseInputException(path, "bad JSON header: not valid UTF-8");
         JsonDocument doc;
         try
         {
@@ -150,7 +151,7 @@ public static class SafetensorsReader
             {
                 string name = property.Name;
                 if (!seen.Add(name))
-                    throw new RankwiseInputException(path, $"bad header: duplicate entry '{name}'");
+                    throw new RankwiseInputException(path, $"bad header: duplicate entry '{Display.Text(name)}'");
                 if (name == "__metadata__")
                 {
                     if (property.Value.ValueKind != JsonValueKind.Object)
@@ -167,7 +168,7 @@ public static class SafetensorsReader
 
     private static SafetensorsTensorInfo ParseTensor(string name, JsonElement value, long dataLength, string path)
     {
-        RankwiseInputException Bad(string problem) => new(path, $"bad header entry '{name}': {problem}");
+        RankwiseInputException Bad(string problem) => new(path, $"bad header entry '{Display.Text(name)}': {problem}");
         if (value.ValueKind != JsonValueKind.Object)
             throw Bad("expected an object with dtype, shape and data_offsets");
         if (!value.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)

@@ -58,9 +58,37 @@ internal static class TextNumbers
         return false;
     }
 
-    /// <summary>Shortens a cell for an error message.</summary>
-    public static string Excerpt(ReadOnlySpan<char> s) =>
-        s.Length <= 40 ? s.ToString() : string.Concat(s[..37], "...");
+}
+
+/// <summary>Makes untrusted text (cells, names from files) safe for a one-line error message.</summary>
+internal static class Display
+{
+    /// <summary>Escapes control and line-separator characters (as <c>\n</c>, <c>\x01</c>) and shortens to about <paramref name="max"/> characters.</summary>
+    public static string Text(ReadOnlySpan<char> s, int max = 60)
+    {
+        var sb = new System.Text.StringBuilder(Math.Min(s.Length, max) + 8);
+        foreach (char c in s)
+        {
+            if (sb.Length >= max)
+            {
+                sb.Append("...");
+                break;
+            }
+            switch (c)
+            {
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (char.IsControl(c) || c is '\u2028' or '\u2029')
+                        sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    else
+                        sb.Append(c);
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
 }
 
 /// <summary>An append-only buffer that grows by doubling and hands out an exact-length array at the end.</summary>
