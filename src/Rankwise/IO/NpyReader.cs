@@ -42,16 +42,20 @@ public static class NpyReader
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="stream">The stream; exactly the header and the promised data bytes are consumed.</param>
     /// <param name="sourceName">The name used in error messages (file name, <c>archive.npz:member</c>).</param>
-    /// <param name="length">The total number of bytes available in the stream from its current position, if known;
-    /// when given, the promised data size is validated against it before allocating.</param>
+    /// <param name="length">The total number of bytes available in the stream from its current position, if known
+    /// (default: the remaining length of a seekable stream); the promised data size is validated against it before
+    /// allocating. For a non-seekable stream without a length, the destination is allocated from the header's shape
+    /// and a short stream is reported as truncated data.</param>
     /// <returns>The array as a matrix.</returns>
     /// <exception cref="RankwiseInputException">The data are malformed, truncated or of an unsupported dtype or shape.</exception>
     public static Matrix<T> Read<T>(Stream stream, string sourceName, long? length = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
         return InputFile.Guard(sourceName, () =>
         {
-            var header = ReadHeaderCore(stream, sourceName, length);
+            long? available = length ?? (stream.CanSeek ? stream.Length - stream.Position : null);
+            var header = ReadHeaderCore(stream, sourceName, available);
             var (rows, columns) = ShapeRules.ToMatrixShape(header.Shape, sourceName);
             var data = ArrayDataReader.Read<T>(stream, header.Type, rows, columns, header.FortranOrder, sourceName);
             return new Matrix<T>(rows, columns, data);
