@@ -14,21 +14,18 @@ namespace Rankwise.Assignment;
 /// <para>Rows are added one at a time (in index order). For each new row a Dijkstra search over the reduced costs
 /// <c>cost[i, j] − u[i] − v[j]</c> finds the cheapest alternating path to an unassigned column; the matching is flipped
 /// along it and the duals <c>u</c>, <c>v</c> are updated so that every reduced cost stays non-negative.</para>
-/// <para>Implementation: the tentative distances are kept for <em>all</em> columns in a dense array, so the
-/// relaxation of a row is one straight vectorised sweep instead of a gather over a list of remaining columns. A column
+/// <para>Implementation: the tentative distances are kept for <em>all</em> columns in a dense array, so relaxing the
+/// edges of a row is one branch-free vectorised sweep instead of a gather over a list of remaining columns. A column
 /// that has been scanned in the current search is switched off by temporarily setting its dual <c>v[j]</c> to −∞
-/// (which makes every relaxation candidate +∞, so it never updates) and its distance to +∞ (so the minimum search
-/// skips it); its true distance and dual are kept aside and restored in the dual update. The minimum search is
-/// fused into the same sweep.</para>
+/// (which makes every relaxation candidate +∞, so it never improves) and its distance to +∞ (so the minimum skips
+/// it); its true distance and dual are kept aside and used in the dual update. The same sweep computes the minimum
+/// distance over all columns and over the unassigned ones; a short early-exit search then finds the column.</para>
 /// <para>Tie rule (deterministic): among unscanned columns at the same tentative distance the search takes an
-/// unassigned column when there is one (which ends the search), otherwise the one with the lowest index. With this
-/// rule a constant matrix yields the identity assignment.</para>
+/// unassigned column when there is one (which ends the search), otherwise the one with the lowest index; among
+/// unassigned ones also the lowest index. With this rule a constant matrix yields the identity assignment.</para>
 /// </remarks>
 internal static class ShortestAugmentingPath
 {
-    private const long FreeMark = -1L;   // all bits set: a ready-made lane mask
-    private const long TakenMark = 0L;
-
     /// <summary>Solves the assignment; fills <paramref name="columnForRow"/> (length <paramref name="n"/>).</summary>
     /// <param name="cost">Row-major <c>n × m</c> costs, no NaN and no −∞ (+∞ marks a forbidden pair).</param>
     /// <param name="n">Number of rows, 1 ≤ n ≤ m.</param>
@@ -36,21 +33,22 @@ internal static class ShortestAugmentingPath
     /// <param name="columnForRow">Receives the column of every row.</param>
     /// <returns>−1 on success; otherwise the row being added when no finite augmenting path existed
     /// (rows 0..that row cannot all be matched through finite entries).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Solve(ReadOnlySpan<double> cost, int n, int m, Span<int> columnForRow)
     {
         var u = new double[n];
         var v = new double[m];
         var d = new double[m];
-        var path = new int[m];
+        var path = new double[m];        // the row (as a double, for branch-free selects) that last lowered d[j]
         var rowForColumn = new int[m];
-        var free = new long[m];
-        // At most n − 1 assigned columns can be scanned before a free one is reached.
+        var floor = new double[m];       // −∞ for an unassigned column, +∞ for an assigned one
+        // At most n − 1 assigned columns can be scanned before an unassigned one is reached.
         var scannedColumns = new int[n];
         var scannedDistance = new double[n];
         var scannedDual = new double[n];
 
         rowForColumn.AsSpan().Fill(-1);
-        free.AsSpan().Fill(FreeMark);
+        floor.AsSpan().Fill(double.NegativeInfinity);
         columnForRow.Fill(-1);
 
         for (int current = 0; current < n; current++)
@@ -59,32 +57,25 @@ internal static class ShortestAugmentingPath
             int row = current;
             double distance = 0;           // distance at which `row` is reached
             int scanned = 0;
+            (double lowest, double lowestFree) = RelaxFirst(cost.Slice(row * m, m), -u[row], d, v, floor);
             int sink;
-            bool first = true;
             while (true)
             {
-                ReadOnlySpan<double> costRow = cost.Slice(row * m, m);
-                double offset = distance - u[row];
-                Best best = first
-                    ? RelaxFirst(costRow, offset, d, v, free)
-                    : Relax(costRow, offset, row, d, v, free, path);
-                first = false;
-
-                if (double.IsPositiveInfinity(best.Value))
+                if (double.IsPositiveInfinity(lowest))
                 {
-                    // Undo the switched-off duals so the state stays consistent, then report.
+                    // Restore the switched-off duals so the state stays consistent, then report.
                     for (int k = 0; k < scanned; k++)
                         v[scannedColumns[k]] = scannedDual[k];
                     return current;
                 }
 
-                distance = best.Value;
-                int column = best.Index;
-                if (free[column] == FreeMark)
+                distance = lowest;
+                if (lowestFree == lowest)
                 {
-                    sink = column;
+                    sink = FirstUnassignedAt(d, floor, lowest);
                     break;
                 }
+                int column = FirstAt(d, lowest);
 
                 scannedColumns[scanned] = column;
                 scannedDistance[scanned] = distance;
@@ -93,6 +84,7 @@ internal static class ShortestAugmentingPath
                 d[column] = double.PositiveInfinity;
                 v[column] = double.NegativeInfinity;
                 row = rowForColumn[column];
+                (lowest, lowestFree) = Relax(cost.Slice(row * m, m), distance - u[row], row, d, v, floor, path);
             }
 
             // Dual update: every row and column reached before the sink moves by (final distance − its distance).
@@ -109,124 +101,95 @@ internal static class ShortestAugmentingPath
             int j = sink;
             while (true)
             {
-                int i = path[j];
+                int i = (int)path[j];
                 rowForColumn[j] = i;
                 (columnForRow[i], j) = (j, columnForRow[i]);
                 if (i == current)
                     break;
             }
-            free[sink] = TakenMark;
+            floor[sink] = double.PositiveInfinity;
         }
         return -1;
     }
 
-    /// <summary>The best candidate column of a sweep.</summary>
-    private struct Best
-    {
-        public double Value;
-        public int Index;
-        public bool Free;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Offer(double value, int index, bool free)
-        {
-            if (value < Value || (value == Value && ((free && !Free) || (free == Free && index < Index))))
-            {
-                Value = value;
-                Index = index;
-                Free = free;
-            }
-        }
-
-        public static Best None => new() { Value = double.PositiveInfinity, Index = int.MaxValue, Free = false };
-    }
-
-    /// <summary>First sweep of a search (from the new row itself): every distance is set, no column is scanned yet.</summary>
-    private static Best RelaxFirst(ReadOnlySpan<double> costRow, double offset, Span<double> d, ReadOnlySpan<double> v, ReadOnlySpan<long> free)
+    /// <summary>
+    /// First sweep of a search (from the new row itself): sets every distance <c>d[j] = cost[j] − v[j] + offset</c>.
+    /// Returns the minimum distance over all columns and over the unassigned columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Lowest, double LowestFree) RelaxFirst(
+        ReadOnlySpan<double> costRow, double offset, Span<double> d, ReadOnlySpan<double> v, ReadOnlySpan<double> floor)
     {
         int m = costRow.Length;
         ref double c = ref MemoryMarshal.GetReference(costRow);
         ref double dd = ref MemoryMarshal.GetReference(d);
         ref double vv = ref MemoryMarshal.GetReference(v);
-        ref long ff = ref MemoryMarshal.GetReference(free);
-        Best best = Best.None;
+        ref double ff = ref MemoryMarshal.GetReference(floor);
+        double lowest = double.PositiveInfinity, lowestFree = double.PositiveInfinity;
         int j = 0;
         if (Vector256.IsHardwareAccelerated && m >= Vector256<double>.Count)
         {
             var offsetV = Vector256.Create(offset);
-            var bestValue = Vector256.Create(double.PositiveInfinity);
-            var bestIndex = Vector256<double>.Zero;
-            var bestFree = Vector256<double>.Zero;
-            var index = Vector256.Create(0.0, 1.0, 2.0, 3.0);
-            var step = Vector256.Create((double)Vector256<double>.Count);
+            var low = Vector256.Create(double.PositiveInfinity);
+            var lowFree = low;
             for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
             {
                 var dist = Vector256.LoadUnsafe(ref c, (nuint)j) - Vector256.LoadUnsafe(ref vv, (nuint)j) + offsetV;
                 dist.StoreUnsafe(ref dd, (nuint)j);
-                var isFree = Vector256.LoadUnsafe(ref ff, (nuint)j).AsDouble();
-                var better = Vector256.LessThan(dist, bestValue)
-                    | (Vector256.Equals(dist, bestValue) & Vector256.AndNot(isFree, bestFree));
-                bestValue = Vector256.ConditionalSelect(better, dist, bestValue);
-                bestIndex = Vector256.ConditionalSelect(better, index, bestIndex);
-                bestFree = Vector256.ConditionalSelect(better, isFree, bestFree);
-                index += step;
+                low = Vector256.MinNative(low, dist);
+                lowFree = Vector256.MinNative(lowFree, Vector256.MaxNative(dist, Vector256.LoadUnsafe(ref ff, (nuint)j)));
             }
-            Reduce(ref best, bestValue, bestIndex, bestFree);
+            lowest = HorizontalMin(low);
+            lowestFree = HorizontalMin(lowFree);
         }
         for (; j < m; j++)
         {
             double dist = Unsafe.Add(ref c, j) - Unsafe.Add(ref vv, j) + offset;
             Unsafe.Add(ref dd, j) = dist;
-            best.Offer(dist, j, Unsafe.Add(ref ff, j) == FreeMark);
+            lowest = Math.Min(lowest, dist);
+            lowestFree = Math.Min(lowestFree, Math.Max(dist, Unsafe.Add(ref ff, j)));
         }
-        return best;
+        return (lowest, lowestFree);
     }
 
-    /// <summary>Later sweep: relaxes the unscanned columns from <paramref name="row"/> and records improvements in <paramref name="path"/>.</summary>
-    private static Best Relax(ReadOnlySpan<double> costRow, double offset, int row, Span<double> d, ReadOnlySpan<double> v, ReadOnlySpan<long> free, Span<int> path)
+    /// <summary>
+    /// Later sweep: lowers <c>d[j]</c> to <c>cost[j] − v[j] + offset</c> where that is smaller, recording
+    /// <paramref name="row"/> in <paramref name="path"/>. Returns the minimum distance over all columns and over the
+    /// unassigned columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Lowest, double LowestFree) Relax(
+        ReadOnlySpan<double> costRow, double offset, int row, Span<double> d, ReadOnlySpan<double> v, ReadOnlySpan<double> floor, Span<double> path)
     {
         int m = costRow.Length;
         ref double c = ref MemoryMarshal.GetReference(costRow);
         ref double dd = ref MemoryMarshal.GetReference(d);
         ref double vv = ref MemoryMarshal.GetReference(v);
-        ref long ff = ref MemoryMarshal.GetReference(free);
-        ref int pp = ref MemoryMarshal.GetReference(path);
-        Best best = Best.None;
+        ref double ff = ref MemoryMarshal.GetReference(floor);
+        ref double pp = ref MemoryMarshal.GetReference(path);
+        double lowest = double.PositiveInfinity, lowestFree = double.PositiveInfinity;
         int j = 0;
         if (Vector256.IsHardwareAccelerated && m >= Vector256<double>.Count)
         {
             var offsetV = Vector256.Create(offset);
-            var bestValue = Vector256.Create(double.PositiveInfinity);
-            var bestIndex = Vector256<double>.Zero;
-            var bestFree = Vector256<double>.Zero;
-            var index = Vector256.Create(0.0, 1.0, 2.0, 3.0);
-            var step = Vector256.Create((double)Vector256<double>.Count);
-            for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
+            var rowV = Vector256.Create((double)row);
+            var low = Vector256.Create(double.PositiveInfinity);
+            var lowFree = low;
+            // Two interleaved blocks per iteration keep two independent minimum chains in flight.
+            var low2 = low;
+            var lowFree2 = low;
+            for (; j <= m - 2 * Vector256<double>.Count; j += 2 * Vector256<double>.Count)
             {
-                var candidate = Vector256.LoadUnsafe(ref c, (nuint)j) - Vector256.LoadUnsafe(ref vv, (nuint)j) + offsetV;
-                var dist = Vector256.LoadUnsafe(ref dd, (nuint)j);
-                var improved = Vector256.LessThan(candidate, dist);
-                uint bits = improved.ExtractMostSignificantBits();
-                if (bits != 0)
-                {
-                    dist = Vector256.ConditionalSelect(improved, candidate, dist);
-                    dist.StoreUnsafe(ref dd, (nuint)j);
-                    do
-                    {
-                        Unsafe.Add(ref pp, j + BitOperations.TrailingZeroCount(bits)) = row;
-                        bits &= bits - 1;
-                    }
-                    while (bits != 0);
-                }
-                var isFree = Vector256.LoadUnsafe(ref ff, (nuint)j).AsDouble();
-                var better = Vector256.LessThan(dist, bestValue)
-                    | (Vector256.Equals(dist, bestValue) & Vector256.AndNot(isFree, bestFree));
-                bestValue = Vector256.ConditionalSelect(better, dist, bestValue);
-                bestIndex = Vector256.ConditionalSelect(better, index, bestIndex);
-                bestFree = Vector256.ConditionalSelect(better, isFree, bestFree);
-                index += step;
+                RelaxBlock(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)j, offsetV, rowV, ref low, ref lowFree);
+                RelaxBlock(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)(j + Vector256<double>.Count), offsetV, rowV, ref low2, ref lowFree2);
             }
-            Reduce(ref best, bestValue, bestIndex, bestFree);
+            if (j <= m - Vector256<double>.Count)
+            {
+                RelaxBlock(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)j, offsetV, rowV, ref low, ref lowFree);
+                j += Vector256<double>.Count;
+            }
+            lowest = HorizontalMin(Vector256.MinNative(low, low2));
+            lowestFree = HorizontalMin(Vector256.MinNative(lowFree, lowFree2));
         }
         for (; j < m; j++)
         {
@@ -237,19 +200,80 @@ internal static class ShortestAugmentingPath
                 dist = candidate;
                 Unsafe.Add(ref pp, j) = row;
             }
-            best.Offer(dist, j, Unsafe.Add(ref ff, j) == FreeMark);
+            lowest = Math.Min(lowest, dist);
+            lowestFree = Math.Min(lowestFree, Math.Max(dist, Unsafe.Add(ref ff, j)));
         }
-        return best;
+        return (lowest, lowestFree);
     }
 
-    private static void Reduce(ref Best best, Vector256<double> value, Vector256<double> index, Vector256<double> free)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RelaxBlock(
+        ref double c, ref double vv, ref double dd, ref double pp, ref double ff, nuint j,
+        Vector256<double> offset, Vector256<double> row, ref Vector256<double> low, ref Vector256<double> lowFree)
     {
-        for (int lane = 0; lane < Vector256<double>.Count; lane++)
+        var candidate = Vector256.LoadUnsafe(ref c, j) - Vector256.LoadUnsafe(ref vv, j) + offset;
+        var dist = Vector256.LoadUnsafe(ref dd, j);
+        var improved = Vector256.LessThan(candidate, dist);
+        dist = Vector256.ConditionalSelect(improved, candidate, dist);
+        dist.StoreUnsafe(ref dd, j);
+        Vector256.ConditionalSelect(improved, row, Vector256.LoadUnsafe(ref pp, j)).StoreUnsafe(ref pp, j);
+        low = Vector256.MinNative(low, dist);
+        lowFree = Vector256.MinNative(lowFree, Vector256.MaxNative(dist, Vector256.LoadUnsafe(ref ff, j)));
+    }
+
+    /// <summary>The lowest index with <c>d[j] == value</c> (one exists).</summary>
+    private static int FirstAt(ReadOnlySpan<double> d, double value)
+    {
+        int m = d.Length;
+        ref double dd = ref MemoryMarshal.GetReference(d);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && m >= Vector256<double>.Count)
         {
-            double laneValue = value.GetElement(lane);
-            if (double.IsPositiveInfinity(laneValue))
-                continue; // nothing finite in this lane (its index may be unset)
-            best.Offer(laneValue, (int)index.GetElement(lane), free.AsInt64().GetElement(lane) == FreeMark);
+            var target = Vector256.Create(value);
+            for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                uint hits = Vector256.Equals(Vector256.LoadUnsafe(ref dd, (nuint)j), target).ExtractMostSignificantBits();
+                if (hits != 0)
+                    return j + BitOperations.TrailingZeroCount(hits);
+            }
         }
+        for (; j < m; j++)
+            if (Unsafe.Add(ref dd, j) == value)
+                return j;
+        throw new InvalidOperationException("assignment search lost its minimum column");
+    }
+
+    /// <summary>The lowest index of an unassigned column with <c>d[j] == value</c> (one exists).</summary>
+    private static int FirstUnassignedAt(ReadOnlySpan<double> d, ReadOnlySpan<double> floor, double value)
+    {
+        int m = d.Length;
+        ref double dd = ref MemoryMarshal.GetReference(d);
+        ref double ff = ref MemoryMarshal.GetReference(floor);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && m >= Vector256<double>.Count)
+        {
+            var target = Vector256.Create(value);
+            var unassigned = Vector256.Create(double.NegativeInfinity);
+            for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                var hit = Vector256.Equals(Vector256.LoadUnsafe(ref dd, (nuint)j), target)
+                    & Vector256.Equals(Vector256.LoadUnsafe(ref ff, (nuint)j), unassigned);
+                uint hits = hit.ExtractMostSignificantBits();
+                if (hits != 0)
+                    return j + BitOperations.TrailingZeroCount(hits);
+            }
+        }
+        for (; j < m; j++)
+            if (Unsafe.Add(ref dd, j) == value && double.IsNegativeInfinity(Unsafe.Add(ref ff, j)))
+                return j;
+        throw new InvalidOperationException("assignment search lost its minimum unassigned column");
+    }
+
+    private static double HorizontalMin(Vector256<double> x)
+    {
+        double result = x.GetElement(0);
+        for (int lane = 1; lane < Vector256<double>.Count; lane++)
+            result = Math.Min(result, x.GetElement(lane));
+        return result;
     }
 }
