@@ -60,23 +60,23 @@ public static class LinearAssignment
     }
 
     /// <summary>Solves the assignment problem for a row-major cost matrix held in a flat span.</summary>
-    /// <param name="cost">Row-major storage: entry <c>(i, j)</c> is <c>cost[i * columns + j]</c>; length <c>rows × columns</c>.</param>
+    /// <param name="cost">Row-major storage: entry <c>(i, j)</c> is <c>cost[i * cols + j]</c>; length <c>rows × cols</c>.</param>
     /// <param name="rows">Number of rows (≥ 0).</param>
-    /// <param name="columns">Number of columns (≥ 0).</param>
+    /// <param name="cols">Number of columns (≥ 0).</param>
     /// <param name="maximize">Maximise the total instead of minimising it (scipy's <c>maximize</c>).</param>
     /// <returns>The <c>min(rows, columns)</c> optimal pairs, rows ascending, and their total cost.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="columns"/> is negative.</exception>
-    /// <exception cref="ArgumentException">The span length is not <c>rows × columns</c>, or the matrix contains NaN or an infinity of the disallowed sign.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="cols"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The span length is not <c>rows × cols</c>, or the matrix contains NaN or an infinity of the disallowed sign.</exception>
     /// <exception cref="InfeasibleAssignmentException">No complete assignment with a finite total exists.</exception>
-    public static AssignmentResult Solve(ReadOnlySpan<double> cost, int rows, int columns, bool maximize = false)
+    public static AssignmentResult Solve(ReadOnlySpan<double> cost, int rows, int cols, bool maximize = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        if ((long)rows * columns != cost.Length)
-            throw new ArgumentException($"cost has {cost.Length} elements, expected {rows} × {columns} = {(long)rows * columns}", nameof(cost));
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        if ((long)rows * cols != cost.Length)
+            throw new ArgumentException($"cost has {cost.Length} elements, expected {rows} × {cols} = {(long)rows * cols}", nameof(cost));
 
-        if (rows == 0 || columns == 0)
-            return new AssignmentResult([], [], 0.0) { RowCount = rows, ColumnCount = columns };
+        if (rows == 0 || cols == 0)
+            return new AssignmentResult([], [], 0.0) { RowCount = rows, ColumnCount = cols };
 
         int invalid = FindInvalid(cost, maximize);
         if (invalid >= 0)
@@ -84,18 +84,18 @@ public static class LinearAssignment
             double bad = cost[invalid];
             string what = double.IsNaN(bad) ? "NaN" : maximize ? "+∞ (not allowed when maximising)" : "−∞ (not allowed when minimising)";
             throw new ArgumentException(
-                $"cost matrix contains invalid numeric entries: {what} at ({invalid / columns}, {invalid % columns})", nameof(cost));
+                $"cost matrix contains invalid numeric entries: {what} at ({invalid / cols}, {invalid % cols})", nameof(cost));
         }
 
-        bool transpose = columns < rows;
-        int n = Math.Min(rows, columns);
-        int m = Math.Max(rows, columns);
+        bool transpose = cols < rows;
+        int n = Math.Min(rows, cols);
+        int m = Math.Max(rows, cols);
         ReadOnlySpan<double> work = cost;
         if (transpose || maximize)
         {
             var buffer = GC.AllocateUninitializedArray<double>(cost.Length);
             if (transpose)
-                TransposeInto(cost, rows, columns, buffer, maximize);
+                TransposeInto(cost, rows, cols, buffer, maximize);
             else
                 TensorPrimitives.Negate(cost, buffer);
             work = buffer;
@@ -145,13 +145,13 @@ public static class LinearAssignment
         double sum = 0, compensation = 0;
         for (int k = 0; k < n; k++)
         {
-            double x = cost[resultRows[k] * columns + resultColumns[k]];
+            double x = cost[resultRows[k] * cols + resultColumns[k]];
             double t = sum + x;
             compensation += Math.Abs(sum) >= Math.Abs(x) ? (sum - t) + x : (x - t) + sum;
             sum = t;
         }
 
-        return new AssignmentResult(resultRows, resultColumns, sum + compensation) { RowCount = rows, ColumnCount = columns };
+        return new AssignmentResult(resultRows, resultColumns, sum + compensation) { RowCount = rows, ColumnCount = cols };
     }
 
     /// <summary>Index of the first NaN or disallowed infinity (−∞ when minimising, +∞ when maximising), or −1.</summary>

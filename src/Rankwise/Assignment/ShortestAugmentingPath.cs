@@ -222,6 +222,7 @@ internal static class ShortestAugmentingPath
     }
 
     /// <summary>The lowest index with <c>d[j] == value</c> (one exists).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstAt(ReadOnlySpan<double> d, double value)
     {
         int m = d.Length;
@@ -244,6 +245,7 @@ internal static class ShortestAugmentingPath
     }
 
     /// <summary>The lowest index of an unassigned column with <c>d[j] == value</c> (one exists).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstUnassignedAt(ReadOnlySpan<double> d, ReadOnlySpan<double> floor, double value)
     {
         int m = d.Length;
@@ -269,6 +271,7 @@ internal static class ShortestAugmentingPath
         throw new InvalidOperationException("assignment search lost its minimum unassigned column");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double HorizontalMin(Vector256<double> x)
     {
         double result = x.GetElement(0);

@@ -112,6 +112,29 @@ public class LinearAssignmentTests
         }
     }
 
+    [Theory]
+    [InlineData(7, 3)]
+    [InlineData(37, 11)]
+    [InlineData(130, 67)]
+    [InlineData(9, 8)]
+    public void TallMatrixEqualsItsTransposeSwapped(int rows, int cols)
+    {
+        var rng = new Random(rows + 31 * cols);
+        foreach (bool maximize in new[] { false, true })
+        {
+            double[] cost = RandomMatrix(rng, rows, cols, r => r.NextDouble() * 4 - 1);
+            if (rows > 20)
+                cost[5 * cols + 2] = maximize ? double.NegativeInfinity : double.PositiveInfinity;
+            AssignmentResult tall = LinearAssignment.Solve(cost, rows, cols, maximize);
+            AssignmentResult wide = LinearAssignment.Solve(AssignmentReferences.Transpose(cost, rows, cols), cols, rows, maximize);
+            AssignmentAssert.Valid(tall, cost, rows, cols);
+            var fromWide = wide.Rows.Zip(wide.Columns, (c, r) => (r, c)).OrderBy(p => p.r).ToArray();
+            Assert.Equal(fromWide.Select(p => p.r), tall.Rows);
+            Assert.Equal(fromWide.Select(p => p.c), tall.Columns);
+            Assert.Equal(wide.Total, tall.Total, 12);
+        }
+    }
+
     public static TheoryData<int, int> LargerShapes()
     {
         var data = new TheoryData<int, int>();
