@@ -26,8 +26,11 @@ namespace Rankwise.Assignment;
 /// <para>Ties: the optimal total is unique, the pairs need not be. The result is deterministic: rows of the shorter side
 /// are added in index order, and each shortest-path search, among columns at equal tentative distance, prefers an
 /// unassigned column and then the lowest column index. A constant matrix therefore gives the identity assignment
-/// (row <c>i</c> ↔ column <c>i</c>), as in scipy. When several optima exist the pairs may differ from scipy's; the total does not.</para>
-/// <para>An empty matrix (0 rows or 0 columns) gives an empty result with total 0. The input is never modified.</para>
+/// (row <c>i</c> ↔ column <c>i</c>), as in scipy. When several optima exist the pairs may differ from scipy's; the total
+/// agrees (exactly for integer-valued costs, to rounding otherwise). The reported total is the compensated (Neumaier) sum
+/// of the chosen original entries.</para>
+/// <para>An empty matrix (0 rows or 0 columns) gives an empty result with total 0. The input is never modified.
+/// The method is thread-safe (no shared state).</para>
 /// </remarks>
 public static class LinearAssignment
 {

@@ -19,7 +19,9 @@ namespace Rankwise.Assignment;
 /// that has been scanned in the current search is switched off by temporarily setting its dual <c>v[j]</c> to −∞
 /// (which makes every relaxation candidate +∞, so it never improves) and its distance to +∞ (so the minimum skips
 /// it); its true distance and dual are kept aside and used in the dual update. The same sweep computes the minimum
-/// distance over all columns and over the unassigned ones; a short early-exit search then finds the column.</para>
+/// distance over all columns and, while many columns are still unassigned, over the unassigned ones (once fewer than
+/// one column in <see cref="FreeListRatio"/> is unassigned, that minimum is taken over a compact list instead); a short
+/// early-exit search then finds the column.</para>
 /// <para>Tie rule (deterministic): among unscanned columns at the same tentative distance the search takes an
 /// unassigned column when there is one (which ends the search), otherwise the one with the lowest index; among
 /// unassigned ones also the lowest index. With this rule a constant matrix yields the identity assignment.</para>
@@ -42,6 +44,9 @@ internal static class ShortestAugmentingPath
         var path = new double[m];        // the row (as a double, for branch-free selects) that last lowered d[j]
         var rowForColumn = new int[m];
         var floor = new double[m];       // −∞ for an unassigned column, +∞ for an assigned one
+        var freeList = new int[m];       // the unassigned columns, in no particular order
+        var freePosition = new int[m];   // index of each unassigned column in freeList
+        int freeCount = m;
         // At most n − 1 assigned columns can be scanned before an unassigned one is reached.
         var scannedColumns = new int[n];
         var scannedDistance = new double[n];
@@ -50,6 +55,8 @@ internal static class ShortestAugmentingPath
         rowForColumn.AsSpan().Fill(-1);
         floor.AsSpan().Fill(double.NegativeInfinity);
         columnForRow.Fill(-1);
+        for (int j = 0; j < m; j++)
+            freeList[j] = freePosition[j] = j;
 
         for (int current = 0; current < n; current++)
         {
@@ -57,7 +64,20 @@ internal static class ShortestAugmentingPath
             int row = current;
             double distance = 0;           // distance at which `row` is reached
             int scanned = 0;
-            (double lowest, double lowestFree) = RelaxFirst(cost.Slice(row * m, m), -u[row], d, v, floor);
+            // While many columns are unassigned the sweep tracks their minimum as it goes; once few are left it is
+            // cheaper to skip that in the sweep and take the minimum over the short list afterwards.
+            bool trackFreeInSweep = freeCount * FreeListRatio > m;
+            ReadOnlySpan<int> free = freeList.AsSpan(0, freeCount);
+            double lowest, lowestFree;
+            if (trackFreeInSweep)
+            {
+                (lowest, lowestFree) = RelaxFirst<TrackFree>(cost.Slice(row * m, m), -u[row], d, v, floor);
+            }
+            else
+            {
+                lowest = RelaxFirst<IgnoreFree>(cost.Slice(row * m, m), -u[row], d, v, floor).Lowest;
+                lowestFree = LowestAt(d, free);
+            }
             int sink;
             while (true)
             {
@@ -72,7 +92,7 @@ internal static class ShortestAugmentingPath
                 distance = lowest;
                 if (lowestFree == lowest)
                 {
-                    sink = FirstUnassignedAt(d, floor, lowest);
+                    sink = FirstUnassignedAt(d, free, lowest);
                     break;
                 }
                 int column = FirstAt(d, lowest);
@@ -84,7 +104,15 @@ internal static class ShortestAugmentingPath
                 d[column] = double.PositiveInfinity;
                 v[column] = double.NegativeInfinity;
                 row = rowForColumn[column];
-                (lowest, lowestFree) = Relax(cost.Slice(row * m, m), distance - u[row], row, d, v, floor, path);
+                if (trackFreeInSweep)
+                {
+                    (lowest, lowestFree) = Relax<TrackFree>(cost.Slice(row * m, m), distance - u[row], row, d, v, floor, path);
+                }
+                else
+                {
+                    lowest = Relax<IgnoreFree>(cost.Slice(row * m, m), distance - u[row], row, d, v, floor, path).Lowest;
+                    lowestFree = LowestAt(d, free);
+                }
             }
 
             // Dual update: every row and column reached before the sink moves by (final distance − its distance).
@@ -108,17 +136,33 @@ internal static class ShortestAugmentingPath
                     break;
             }
             floor[sink] = double.PositiveInfinity;
+            int last = freeList[--freeCount];
+            freeList[freePosition[sink]] = last;
+            freePosition[last] = freePosition[sink];
         }
         return -1;
     }
+
+    /// <summary>Below this many columns per unassigned column, the unassigned minimum is taken from the free list.</summary>
+    private const int FreeListRatio = 8;
+
+    /// <summary>Whether a sweep also tracks the minimum over the unassigned columns (a compile-time switch).</summary>
+    private interface IFreeTracking;
+
+    /// <summary>The sweep tracks the unassigned minimum.</summary>
+    private readonly struct TrackFree : IFreeTracking;
+
+    /// <summary>The sweep does not track the unassigned minimum (it returns +∞ for it).</summary>
+    private readonly struct IgnoreFree : IFreeTracking;
 
     /// <summary>
     /// First sweep of a search (from the new row itself): sets every distance <c>d[j] = cost[j] − v[j] + offset</c>.
     /// Returns the minimum distance over all columns and over the unassigned columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Lowest, double LowestFree) RelaxFirst(
+    private static (double Lowest, double LowestFree) RelaxFirst<TFree>(
         ReadOnlySpan<double> costRow, double offset, Span<double> d, ReadOnlySpan<double> v, ReadOnlySpan<double> floor)
+        where TFree : struct, IFreeTracking
     {
         int m = costRow.Length;
         ref double c = ref MemoryMarshal.GetReference(costRow);
@@ -137,7 +181,8 @@ internal static class ShortestAugmentingPath
                 var dist = Vector256.LoadUnsafe(ref c, (nuint)j) - Vector256.LoadUnsafe(ref vv, (nuint)j) + offsetV;
                 dist.StoreUnsafe(ref dd, (nuint)j);
                 low = Vector256.MinNative(low, dist);
-                lowFree = Vector256.MinNative(lowFree, Vector256.MaxNative(dist, Vector256.LoadUnsafe(ref ff, (nuint)j)));
+                if (typeof(TFree) == typeof(TrackFree))
+                    lowFree = Vector256.MinNative(lowFree, Vector256.MaxNative(dist, Vector256.LoadUnsafe(ref ff, (nuint)j)));
             }
             lowest = HorizontalMin(low);
             lowestFree = HorizontalMin(lowFree);
@@ -147,7 +192,8 @@ internal static class ShortestAugmentingPath
             double dist = Unsafe.Add(ref c, j) - Unsafe.Add(ref vv, j) + offset;
             Unsafe.Add(ref dd, j) = dist;
             lowest = Math.Min(lowest, dist);
-            lowestFree = Math.Min(lowestFree, Math.Max(dist, Unsafe.Add(ref ff, j)));
+            if (typeof(TFree) == typeof(TrackFree))
+                lowestFree = Math.Min(lowestFree, Math.Max(dist, Unsafe.Add(ref ff, j)));
         }
         return (lowest, lowestFree);
     }
@@ -158,8 +204,9 @@ internal static class ShortestAugmentingPath
     /// unassigned columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Lowest, double LowestFree) Relax(
+    private static (double Lowest, double LowestFree) Relax<TFree>(
         ReadOnlySpan<double> costRow, double offset, int row, Span<double> d, ReadOnlySpan<double> v, ReadOnlySpan<double> floor, Span<double> path)
+        where TFree : struct, IFreeTracking
     {
         int m = costRow.Length;
         ref double c = ref MemoryMarshal.GetReference(costRow);
@@ -180,12 +227,12 @@ internal static class ShortestAugmentingPath
             var lowFree2 = low;
             for (; j <= m - 2 * Vector256<double>.Count; j += 2 * Vector256<double>.Count)
             {
-                RelaxBlock(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)j, offsetV, rowV, ref low, ref lowFree);
-                RelaxBlock(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)(j + Vector256<double>.Count), offsetV, rowV, ref low2, ref lowFree2);
+                RelaxBlock<TFree>(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)j, offsetV, rowV, ref low, ref lowFree);
+                RelaxBlock<TFree>(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)(j + Vector256<double>.Count), offsetV, rowV, ref low2, ref lowFree2);
             }
             if (j <= m - Vector256<double>.Count)
             {
-                RelaxBlock(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)j, offsetV, rowV, ref low, ref lowFree);
+                RelaxBlock<TFree>(ref c, ref vv, ref dd, ref pp, ref ff, (nuint)j, offsetV, rowV, ref low, ref lowFree);
                 j += Vector256<double>.Count;
             }
             lowest = HorizontalMin(Vector256.MinNative(low, low2));
@@ -201,15 +248,17 @@ internal static class ShortestAugmentingPath
                 Unsafe.Add(ref pp, j) = row;
             }
             lowest = Math.Min(lowest, dist);
-            lowestFree = Math.Min(lowestFree, Math.Max(dist, Unsafe.Add(ref ff, j)));
+            if (typeof(TFree) == typeof(TrackFree))
+                lowestFree = Math.Min(lowestFree, Math.Max(dist, Unsafe.Add(ref ff, j)));
         }
         return (lowest, lowestFree);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RelaxBlock(
+    private static void RelaxBlock<TFree>(
         ref double c, ref double vv, ref double dd, ref double pp, ref double ff, nuint j,
         Vector256<double> offset, Vector256<double> row, ref Vector256<double> low, ref Vector256<double> lowFree)
+        where TFree : struct, IFreeTracking
     {
         var candidate = Vector256.LoadUnsafe(ref c, j) - Vector256.LoadUnsafe(ref vv, j) + offset;
         var dist = Vector256.LoadUnsafe(ref dd, j);
@@ -218,7 +267,8 @@ internal static class ShortestAugmentingPath
         dist.StoreUnsafe(ref dd, j);
         Vector256.ConditionalSelect(improved, row, Vector256.LoadUnsafe(ref pp, j)).StoreUnsafe(ref pp, j);
         low = Vector256.MinNative(low, dist);
-        lowFree = Vector256.MinNative(lowFree, Vector256.MaxNative(dist, Vector256.LoadUnsafe(ref ff, j)));
+        if (typeof(TFree) == typeof(TrackFree))
+            lowFree = Vector256.MinNative(lowFree, Vector256.MaxNative(dist, Vector256.LoadUnsafe(ref ff, j)));
     }
 
     /// <summary>The lowest index with <c>d[j] == value</c> (one exists).</summary>
@@ -244,31 +294,33 @@ internal static class ShortestAugmentingPath
         throw new InvalidOperationException("assignment search lost its minimum column");
     }
 
-    /// <summary>The lowest index of an unassigned column with <c>d[j] == value</c> (one exists).</summary>
+    /// <summary>The lowest index among the unassigned columns <paramref name="free"/> with <c>d[j] == value</c> (one exists).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FirstUnassignedAt(ReadOnlySpan<double> d, ReadOnlySpan<double> floor, double value)
+    private static int FirstUnassignedAt(ReadOnlySpan<double> d, ReadOnlySpan<int> free, double value)
     {
-        int m = d.Length;
-        ref double dd = ref MemoryMarshal.GetReference(d);
-        ref double ff = ref MemoryMarshal.GetReference(floor);
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated && m >= Vector256<double>.Count)
+        int best = int.MaxValue;
+        foreach (int j in free)
+            if (d[j] == value && j < best)
+                best = j;
+        if (best == int.MaxValue)
+            throw new InvalidOperationException("assignment search lost its minimum unassigned column");
+        return best;
+    }
+
+    /// <summary>The minimum of <c>d[j]</c> over the columns in <paramref name="columns"/> (+∞ when empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double LowestAt(ReadOnlySpan<double> d, ReadOnlySpan<int> columns)
+    {
+        double a = double.PositiveInfinity, b = double.PositiveInfinity;
+        int k = 0;
+        for (; k + 1 < columns.Length; k += 2)
         {
-            var target = Vector256.Create(value);
-            var unassigned = Vector256.Create(double.NegativeInfinity);
-            for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
-            {
-                var hit = Vector256.Equals(Vector256.LoadUnsafe(ref dd, (nuint)j), target)
-                    & Vector256.Equals(Vector256.LoadUnsafe(ref ff, (nuint)j), unassigned);
-                uint hits = hit.ExtractMostSignificantBits();
-                if (hits != 0)
-                    return j + BitOperations.TrailingZeroCount(hits);
-            }
+            a = Math.Min(a, d[columns[k]]);
+            b = Math.Min(b, d[columns[k + 1]]);
         }
-        for (; j < m; j++)
-            if (Unsafe.Add(ref dd, j) == value && double.IsNegativeInfinity(Unsafe.Add(ref ff, j)))
-                return j;
-        throw new InvalidOperationException("assignment search lost its minimum unassigned column");
+        if (k < columns.Length)
+            a = Math.Min(a, d[columns[k]]);
+        return Math.Min(a, b);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
