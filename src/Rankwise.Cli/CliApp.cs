@@ -67,6 +67,7 @@ public static class CliApp
         root.Options.Add(GlobalOptions.Quiet);
         root.Subcommands.Add(CorrelateCommand.Build(context));
         root.Subcommands.Add(RankCommand.Build(context));
+        root.Subcommands.Add(AssignCommand.Build(context));
         return root;
     }
 
