@@ -115,6 +115,50 @@ public static class SimilarityTestData
     }
 }
 
+/// <summary>Exact assignment by dynamic programming over subsets of the wider side (fine up to ~16 columns).</summary>
+public static class SubsetDpAssignment
+{
+    public static (int[] rows, int[] cols) Solve(double[,] scores, bool maximize)
+    {
+        int r = scores.GetLength(0), c = scores.GetLength(1);
+        bool transpose = r > c;
+        int small = Math.Min(r, c), large = Math.Max(r, c);
+        double Score(int i, int j) => (transpose ? scores[j, i] : scores[i, j]) * (maximize ? 1 : -1);
+        int states = 1 << large;
+        var best = new double[states];
+        var last = new int[states];
+        Array.Fill(best, double.NegativeInfinity);
+        best[0] = 0;
+        int bestMask = 0;
+        double bestTotal = small == 0 ? 0 : double.NegativeInfinity;
+        for (int mask = 0; mask < states; mask++)
+        {
+            if (double.IsNegativeInfinity(best[mask])) continue;
+            int i = System.Numerics.BitOperations.PopCount((uint)mask);
+            if (i == small)
+            {
+                if (best[mask] > bestTotal) { bestTotal = best[mask]; bestMask = mask; }
+                continue;
+            }
+            for (int j = 0; j < large; j++)
+            {
+                if ((mask & (1 << j)) != 0) continue;
+                int next = mask | (1 << j);
+                double v = best[mask] + Score(i, j);
+                if (v > best[next]) { best[next] = v; last[next] = j; }
+            }
+        }
+        var assigned = new int[small];
+        for (int mask = bestMask, i = small - 1; i >= 0; i--)
+        {
+            assigned[i] = last[mask];
+            mask &= ~(1 << last[mask]);
+        }
+        var smallIdx = Enumerable.Range(0, small).ToArray();
+        return transpose ? (assigned, smallIdx) : (smallIdx, assigned);
+    }
+}
+
 /// <summary>A minimal reader for little-endian float64 C-order 2-D .npy files (format version 1.0).</summary>
 public static class NpyReader
 {
