@@ -50,7 +50,7 @@ public static class TensorConversions
         int columns = source.ndim == 2 ? checked((int)source.shape[1]) : 1;
         using var scope = NewDisposeScope();
         var host = source.detach().to_type(dtype).cpu().contiguous();
-        T[] data = host.data<T>().ToArray();
+        T[] data = host.numel() == 0 ? [] : host.data<T>().ToArray();
         return new Matrix<T>(rows, columns, data, rowLabels, columnNames);
     }
 }
