@@ -57,7 +57,8 @@ public sealed class MinibatchCka
     /// <exception cref="ArgumentException">n_b &lt; 4, widths differ from earlier batches, or invalid shapes/devices.</exception>
     public void Update(Tensor xBatch, Tensor yBatch)
     {
-        SimilarityInput.ValidatePair(xBatch, yBatch, 4, "minibatch CKA");
+        SimilarityInput.ValidatePair(xBatch, yBatch, 2, "minibatch CKA");
+        SimilarityInput.RequireUnbiasedRows(xBatch, "minibatch CKA");
         long dx = xBatch.shape[1], dy = yBatch.shape[1];
         if (BatchCount > 0 && (dx != WidthX || dy != WidthY))
             throw new ArgumentException($"minibatch CKA: batch widths [{dx}, {dy}] differ from earlier batches [{WidthX}, {WidthY}]", nameof(xBatch));

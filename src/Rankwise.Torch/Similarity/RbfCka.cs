@@ -60,7 +60,10 @@ public sealed class RbfCka : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, n &lt; 2 (n &lt; 4 when debiased).</exception>
     public double Compute(Tensor x, Tensor y)
     {
-        SimilarityInput.ValidatePair(x, y, Debiased ? 4 : 2, Debiased ? "debiased RBF CKA" : "RBF CKA");
+        string measure = Debiased ? "debiased RBF CKA" : "RBF CKA";
+        SimilarityInput.ValidatePair(x, y, 2, measure);
+        if (Debiased)
+            SimilarityInput.RequireUnbiasedRows(x, measure);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x64 = SimilarityInput.ToFloat64(x);

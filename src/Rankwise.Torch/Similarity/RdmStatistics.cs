@@ -137,47 +137,49 @@ internal static class RdmStatistics
     internal static double Kendall(double[] a, double[] b, bool tauB)
     {
         int m = a.Length;
+        // Order by a (primitive introsort), then sort b inside each run of tied a: bb is b in (a, b) order.
+        var aSorted = (double[])a.Clone();
         var order = new int[m];
         for (int i = 0; i < m; i++) order[i] = i;
-        Array.Sort(order, (i, j) =>
-        {
-            int c = a[i].CompareTo(a[j]);
-            return c != 0 ? c : b[i].CompareTo(b[j]);
-        });
+        Array.Sort(aSorted, order);
+        var bb = new double[m];
+        for (int i = 0; i < m; i++) bb[i] = b[order[i]];
         long n1 = 0, n3 = 0;
         for (int start = 0; start < m;)
         {
             int end = start + 1;
-            while (end < m && a[order[end]] == a[order[start]]) end++;
+            while (end < m && aSorted[end] == aSorted[start]) end++;
             long t = end - start;
-            n1 += t * (t - 1) / 2;
-            for (int s2 = start; s2 < end;)
+            if (t > 1)
             {
-                int e2 = s2 + 1;
-                while (e2 < end && b[order[e2]] == b[order[s2]]) e2++;
-                long u = e2 - s2;
-                n3 += u * (u - 1) / 2;
-                s2 = e2;
+                n1 += t * (t - 1) / 2;
+                Array.Sort(bb, start, end - start);
+                n3 += TiedPairs(bb, start, end);
             }
             start = end;
         }
-        var bb = new double[m];
-        for (int i = 0; i < m; i++) bb[i] = b[order[i]];
         long swaps = MergeSortCountingInversions(bb, new double[m], 0, m);
-        long n2 = 0;
-        for (int start = 0; start < m;)
-        {
-            int end = start + 1;
-            while (end < m && bb[end] == bb[start]) end++;
-            long t = end - start;
-            n2 += t * (t - 1) / 2;
-            start = end;
-        }
+        long n2 = TiedPairs(bb, 0, m);
         long n0 = (long)m * (m - 1) / 2;
         double cMinusD = (double)(n0 - n1 - n2 + n3) - 2.0 * swaps;
         if (!tauB)
             return cMinusD / n0;
         return cMinusD / Math.Sqrt((double)(n0 - n1) * (n0 - n2));
+    }
+
+    /// <summary>Σ t(t−1)/2 over runs of equal values in the sorted segment v[lo..hi).</summary>
+    private static long TiedPairs(double[] v, int lo, int hi)
+    {
+        long pairs = 0;
+        for (int start = lo; start < hi;)
+        {
+            int end = start + 1;
+            while (end < hi && v[end] == v[start]) end++;
+            long t = end - start;
+            pairs += t * (t - 1) / 2;
+            start = end;
+        }
+        return pairs;
     }
 
     /// <summary>Sorts v[lo..hi) ascending (stable) and returns the number of strictly inverted pairs.</summary>

@@ -34,6 +34,13 @@ internal static class SimilarityInput
             throw new ArgumentException($"{measure}: x and y must be on the same device, got {x.device} and {y.device}", nameof(y));
     }
 
+    /// <summary>The unbiased HSIC estimator divides by n(n−3): at least 4 rows (stimuli) are needed.</summary>
+    internal static void RequireUnbiasedRows(Tensor x, string measure)
+    {
+        if (x.shape[0] < 4)
+            throw new ArgumentException($"{measure} needs at least 4 rows (stimuli) for the unbiased HSIC estimator, which divides by n(n−3); got {x.shape[0]}", nameof(x));
+    }
+
     /// <summary>The tensor as float64 on its own device, detached from autograd (a new tensor handle; the input is not modified).</summary>
     internal static Tensor ToFloat64(Tensor x) => x.detach().to_type(ScalarType.Float64);
 
