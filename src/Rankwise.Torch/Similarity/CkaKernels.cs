@@ -1,0 +1,109 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rankwise.Torch.Similarity;
+
+/// <summary>
+/// HSIC building blocks shared by the CKA measures. All inputs are float64 tensors on one device; results are 0-d
+/// tensors so callers decide when to synchronise with the device.
+/// </summary>
+internal static class CkaKernels
+{
+    /// <summary>The form used by <see cref="LinearCkaForm.Auto"/>: feature space when d_x + d_y &lt; n.</summary>
+    internal static LinearCkaForm Resolve(LinearCkaForm form, long n, long dx, long dy) =>
+        form != LinearCkaForm.Auto ? form : dx + dy < n ? LinearCkaForm.Feature : LinearCkaForm.Gram;
+
+    /// <summary>H·K·H with H = I − 11ᵀ/n, computed as K − row means − column means + grand mean.</summary>
+    internal static Tensor CentreGram(Tensor k) =>
+        k - k.mean([1L], keepdim: true) - k.mean([0L], keepdim: true) + k.mean();
+
+    /// <summary>Biased CKA ⟨HKH, HLH⟩_F / (‖HKH‖_F ‖HLH‖_F).</summary>
+    internal static Tensor CkaFromGrams(Tensor k, Tensor l)
+    {
+        var kc = CentreGram(k);
+        var lc = CentreGram(l);
+        return (kc * lc).sum() / (SimilarityInput.Frobenius(kc) * SimilarityInput.Frobenius(lc));
+    }
+
+    /// <summary>Biased linear CKA in feature space from centred features.</summary>
+    internal static Tensor LinearFeatureCka(Tensor xc, Tensor yc)
+    {
+        var cross = xc.t().matmul(yc).square().sum();
+        var nx = SimilarityInput.Frobenius(xc.t().matmul(xc));
+        var ny = SimilarityInput.Frobenius(yc.t().matmul(yc));
+        return cross / (nx * ny);
+    }
+
+    /// <summary>
+    /// n(n−3) × the unbiased HSIC estimator of Song et al. (2012) from Gram matrices K, L [n, n]:
+    /// tr(K̃L̃) + (1ᵀK̃1)(1ᵀL̃1)/((n−1)(n−2)) − 2/(n−2) · 1ᵀK̃L̃1, where K̃, L̃ have zero diagonals.
+    /// </summary>
+    internal static Tensor UnbiasedHsicScaled(Tensor k, Tensor l)
+    {
+        double n = k.shape[0];
+        var kt = k.clone();
+        kt.diagonal().zero_();
+        var lt = l.clone();
+        lt.diagonal().zero_();
+        var rk = kt.sum([1L]);
+        var rl = lt.sum([1L]);
+        return (kt * lt).sum() + kt.sum() * lt.sum() / ((n - 1) * (n - 2)) - (rk * rl).sum() * (2.0 / (n - 2));
+    }
+
+    /// <summary>
+    /// The same n(n−3)·HSIC₁ for linear kernels from centred features, without n × n matrices (Kornblith et al. 2019):
+    /// ‖XcᵀYc‖²_F − n/(n−2) · Σ_i ‖x_i‖²‖y_i‖² + ‖Xc‖²_F ‖Yc‖²_F / ((n−1)(n−2)).
+    /// With centred data 1ᵀK̃ = −diag(K)ᵀ and 1ᵀK̃1 = −‖Xc‖²_F, which turns the Gram formula into this one.
+    /// </summary>
+    internal static Tensor UnbiasedLinearHsicScaledFeature(Tensor xc, Tensor yc)
+    {
+        double n = xc.shape[0];
+        var kx = xc.square().sum([1L]);
+        var ky = yc.square().sum([1L]);
+        var cross = xc.t().matmul(yc).square().sum();
+        return cross - (kx * ky).sum() * (n / (n - 2)) + kx.sum() * ky.sum() / ((n - 1) * (n - 2));
+    }
+
+    /// <summary>Unbiased linear HSIC triple (n(n−3)·HSIC₁ of (x,y), (x,x), (y,y)) in the requested form.</summary>
+    internal static (Tensor Xy, Tensor Xx, Tensor Yy) UnbiasedLinearTriple(Tensor xc, Tensor yc, LinearCkaForm form)
+    {
+        if (form == LinearCkaForm.Feature)
+            return (UnbiasedLinearHsicScaledFeature(xc, yc), UnbiasedLinearHsicScaledFeature(xc, xc), UnbiasedLinearHsicScaledFeature(yc, yc));
+        var k = xc.matmul(xc.t());
+        var l = yc.matmul(yc.t());
+        return (UnbiasedHsicScaled(k, l), UnbiasedHsicScaled(k, k), UnbiasedHsicScaled(l, l));
+    }
+
+    /// <summary>Squared Euclidean distances between rows of centred data, via the Gram matrix, clamped at 0 with an exact zero diagonal.</summary>
+    internal static Tensor SquaredDistances(Tensor xc)
+    {
+        var g = xc.matmul(xc.t());
+        var sq = g.diagonal();
+        var d2 = (sq.unsqueeze(1) + sq.unsqueeze(0) - 2.0 * g).clamp_min(0.0);
+        d2.diagonal().zero_();
+        return d2;
+    }
+
+    /// <summary>numpy.median of all elements (mean of the two middle order statistics when the count is even).</summary>
+    internal static double MedianAll(Tensor t)
+    {
+        var flat = t.reshape(-1);
+        long count = flat.numel();
+        if (count % 2 == 1)
+            return flat.kthvalue((count + 1) / 2, 0).values.item<double>();
+        double lo = flat.kthvalue(count / 2, 0).values.item<double>();
+        double hi = flat.kthvalue(count / 2 + 1, 0).values.item<double>();
+        return 0.5 * (lo + hi);
+    }
+
+    /// <summary>
+    /// RBF Gram matrix exp(−‖x_i − x_j‖² / (2σ²)) of centred data. Without an explicit σ, σ² = threshold² · median of all
+    /// n² squared distances (diagonal zeros included), the bandwidth rule of Kornblith et al.'s reference notebook.
+    /// </summary>
+    internal static Tensor RbfGram(Tensor xc, double threshold, double? sigma)
+    {
+        var d2 = SquaredDistances(xc);
+        double sigma2 = sigma is double s ? s * s : threshold * threshold * MedianAll(d2);
+        return (d2 / (-2.0 * sigma2)).exp();
+    }
+}

@@ -1,0 +1,210 @@
+namespace Rankwise.Torch.Similarity;
+
+/// <summary>
+/// Managed float64 comparisons of condensed RDMs (length m = n(n−1)/2). Kept internal: the core library's public
+/// correlation routines are the user-facing API; these are small, exact helpers for RSA.
+/// </summary>
+internal static class RdmStatistics
+{
+    /// <summary>Default relative tolerance under which dissimilarities are treated as tied by the rank-based comparisons.</summary>
+    internal const double DefaultTieTolerance = 1e-13;
+
+    internal static double Compare(double[] a, double[] b, RdmComparison comparison, double tieTolerance = DefaultTieTolerance)
+    {
+        if (a.Length != b.Length)
+            throw new ArgumentException($"RDM comparison: the RDMs have different lengths ({a.Length} and {b.Length}); they must come from the same number of stimuli", nameof(b));
+        if (a.Length < 2 || HasNaN(a) || HasNaN(b))
+            return double.NaN;
+        if (comparison is RdmComparison.Spearman or RdmComparison.KendallTauA or RdmComparison.KendallTauB && tieTolerance > 0)
+        {
+            a = SnapTies(a, tieTolerance);
+            b = SnapTies(b, tieTolerance);
+        }
+        return comparison switch
+        {
+            RdmComparison.Spearman => Pearson(MidRanks(a), MidRanks(b)),
+            RdmComparison.Pearson => Pearson(a, b),
+            RdmComparison.KendallTauA => Kendall(a, b, tauB: false),
+            RdmComparison.KendallTauB => Kendall(a, b, tauB: true),
+            RdmComparison.Cosine => Cosine(a, b),
+            _ => throw new ArgumentOutOfRangeException(nameof(comparison), comparison, "unknown RdmComparison"),
+        };
+    }
+
+    private static bool HasNaN(double[] v)
+    {
+        foreach (var e in v)
+            if (double.IsNaN(e)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Makes values that differ by at most <paramref name="relativeTolerance"/> · max|v| exactly equal: in ascending order,
+    /// each value joins the current group if it is within the tolerance of the group's first (smallest) value, and takes
+    /// that value; otherwise it starts a new group. Dissimilarities that are equal in exact arithmetic but were rounded
+    /// differently (e.g. correlation distances of integer-valued data) thereby become ties again.
+    /// </summary>
+    internal static double[] SnapTies(double[] v, double relativeTolerance)
+    {
+        double scale = 0;
+        foreach (var e in v) scale = Math.Max(scale, Math.Abs(e));
+        double tol = relativeTolerance * scale;
+        var keys = (double[])v.Clone();
+        var order = new int[v.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(keys, order);
+        var snapped = new double[v.Length];
+        double anchor = double.NaN;
+        for (int k = 0; k < keys.Length; k++)
+        {
+            if (k == 0 || keys[k] - anchor > tol)
+                anchor = keys[k];
+            snapped[order[k]] = anchor;
+        }
+        return snapped;
+    }
+
+    /// <summary>Neumaier-compensated sum.</summary>
+    private static double Sum(ReadOnlySpan<double> v)
+    {
+        double s = 0, c = 0;
+        foreach (var e in v)
+        {
+            double t = s + e;
+            c += Math.Abs(s) >= Math.Abs(e) ? (s - t) + e : (e - t) + s;
+            s = t;
+        }
+        return s + c;
+    }
+
+    private static double[] CentredCopy(double[] v)
+    {
+        double mean = Sum(v) / v.Length;
+        var c = new double[v.Length];
+        for (int i = 0; i < v.Length; i++) c[i] = v[i] - mean;
+        double mean2 = Sum(c) / c.Length;
+        for (int i = 0; i < c.Length; i++) c[i] -= mean2;
+        return c;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        var p = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) p[i] = a[i] * b[i];
+        return Sum(p);
+    }
+
+    internal static double Pearson(double[] a, double[] b)
+    {
+        var ca = CentredCopy(a);
+        var cb = CentredCopy(b);
+        double r = Dot(ca, cb) / Math.Sqrt(Dot(ca, ca) * Dot(cb, cb));
+        return double.IsNaN(r) ? r : Math.Clamp(r, -1.0, 1.0);
+    }
+
+    internal static double Cosine(double[] a, double[] b)
+    {
+        double r = Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b));
+        return double.IsNaN(r) ? r : Math.Clamp(r, -1.0, 1.0);
+    }
+
+    /// <summary>Ranks 1..m with ties given the mean of the ranks they span (scipy.stats.rankdata 'average').</summary>
+    internal static double[] MidRanks(double[] v)
+    {
+        int m = v.Length;
+        var keys = (double[])v.Clone();
+        var order = new int[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Array.Sort(keys, order);
+        var ranks = new double[m];
+        int start = 0;
+        while (start < m)
+        {
+            int end = start + 1;
+            while (end < m && keys[end] == keys[start]) end++;
+            double rank = 0.5 * (start + 1 + end);
+            for (int i = start; i < end; i++) ranks[order[i]] = rank;
+            start = end;
+        }
+        return ranks;
+    }
+
+    /// <summary>
+    /// Kendall τ in O(m log m) (Knight 1966): sort by (a, b), count pairs tied in a (n₁) and in both (n₃), then count
+    /// the exchanges a stable merge sort needs to order b (discordant pairs D) and the pairs tied in b (n₂).
+    /// C − D = n₀ − n₁ − n₂ + n₃ − 2D with n₀ = m(m−1)/2. τ_a = (C − D)/n₀, τ_b = (C − D)/√((n₀−n₁)(n₀−n₂)).
+    /// </summary>
+    internal static double Kendall(double[] a, double[] b, bool tauB)
+    {
+        int m = a.Length;
+        // Order by a (primitive introsort), then sort b inside each run of tied a: bb is b in (a, b) order.
+        var aSorted = (double[])a.Clone();
+        var order = new int[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Array.Sort(aSorted, order);
+        var bb = new double[m];
+        for (int i = 0; i < m; i++) bb[i] = b[order[i]];
+        long n1 = 0, n3 = 0;
+        for (int start = 0; start < m;)
+        {
+            int end = start + 1;
+            while (end < m && aSorted[end] == aSorted[start]) end++;
+            long t = end - start;
+            if (t > 1)
+            {
+                n1 += t * (t - 1) / 2;
+                Array.Sort(bb, start, end - start);
+                n3 += TiedPairs(bb, start, end);
+            }
+            start = end;
+        }
+        long swaps = MergeSortCountingInversions(bb, new double[m], 0, m);
+        long n2 = TiedPairs(bb, 0, m);
+        long n0 = (long)m * (m - 1) / 2;
+        double cMinusD = (double)(n0 - n1 - n2 + n3) - 2.0 * swaps;
+        if (!tauB)
+            return cMinusD / n0;
+        return cMinusD / Math.Sqrt((double)(n0 - n1) * (n0 - n2));
+    }
+
+    /// <summary>Σ t(t−1)/2 over runs of equal values in the sorted segment v[lo..hi).</summary>
+    private static long TiedPairs(double[] v, int lo, int hi)
+    {
+        long pairs = 0;
+        for (int start = lo; start < hi;)
+        {
+            int end = start + 1;
+            while (end < hi && v[end] == v[start]) end++;
+            long t = end - start;
+            pairs += t * (t - 1) / 2;
+            start = end;
+        }
+        return pairs;
+    }
+
+    /// <summary>Sorts v[lo..hi) ascending (stable) and returns the number of strictly inverted pairs.</summary>
+    private static long MergeSortCountingInversions(double[] v, double[] buffer, int lo, int hi)
+    {
+        if (hi - lo < 2)
+            return 0;
+        int mid = lo + (hi - lo) / 2;
+        long count = MergeSortCountingInversions(v, buffer, lo, mid) + MergeSortCountingInversions(v, buffer, mid, hi);
+        int i = lo, j = mid, k = lo;
+        while (i < mid && j < hi)
+        {
+            if (v[j] < v[i])
+            {
+                count += mid - i;
+                buffer[k++] = v[j++];
+            }
+            else
+            {
+                buffer[k++] = v[i++];
+            }
+        }
+        while (i < mid) buffer[k++] = v[i++];
+        while (j < hi) buffer[k++] = v[j++];
+        Array.Copy(buffer, lo, v, lo, hi - lo);
+        return count;
+    }
+}

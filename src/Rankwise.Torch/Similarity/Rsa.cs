@@ -1,0 +1,151 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rankwise.Torch.Similarity;
+
+/// <summary>
+/// Representational similarity analysis (Kriegeskorte, Mur &amp; Bandettini 2008, "Representational similarity analysis —
+/// connecting the branches of systems neuroscience", Front. Syst. Neurosci. 2:4): each representation is summarised by
+/// its representational dissimilarity matrix (RDM) over the n stimuli, and the two RDMs are correlated.
+/// </summary>
+/// <remarks>
+/// <para><b>RDMs.</b> Condensed upper triangles (pairs i &lt; j in row-major order, length m = n(n−1)/2, the layout of
+/// scipy.spatial.distance.pdist) computed on the input's device in float64: Euclidean (from the pairwise differences
+/// directly, not through a Gram matrix), correlation distance 1 − Pearson(x_i, x_j) across units, cosine distance.</para>
+/// <para><b>Comparison.</b> Spearman (default), Kendall τ_a, Kendall τ_b, Pearson or cosine, computed in managed float64
+/// after copying the two condensed RDMs to the host (2 × m doubles). Spearman is O(m log m); Kendall uses Knight's
+/// O(m log m) merge-sort algorithm, so n in the thousands (m in the millions) is fine.</para>
+/// <para><b>Ties.</b> Before Spearman and Kendall, dissimilarities within <see cref="TieTolerance"/> · max|RDM| (default 1e−13)
+/// of the smallest value of their group are made exactly equal (groups formed in ascending order). Distances that are
+/// equal in exact arithmetic — common with integer-valued data such as spike counts — otherwise come out a few ulps apart
+/// depending on the evaluation order and would be ranked arbitrarily. Set the tolerance to 0 for raw float comparison
+/// (scipy's behaviour). Pearson and cosine comparisons use the raw values.</para>
+/// <para><b>Invariances.</b> Unit permutation and isotropic scaling: always. Euclidean RDM: also orthogonal transforms and
+/// translation. Cosine RDM: also orthogonal transforms, not translation. Correlation RDM: neither orthogonal transforms
+/// nor translation (both change each stimulus's pattern across units), but per-stimulus affine changes of a row.
+/// None of the RDMs is invariant to general invertible linear maps. Rank-based comparisons (Spearman, Kendall) add
+/// invariance to any monotone transform of the dissimilarities.</para>
+/// <para><b>NaN / constant input.</b> NaN anywhere in an RDM gives NaN. A constant row (stimulus) makes its correlation
+/// distances NaN; an all-zero row makes its cosine distances NaN; an RDM with all entries equal gives NaN for the
+/// correlation-type comparisons (0/0).</para>
+/// </remarks>
+public sealed class Rsa : IRepresentationMeasure
+{
+    /// <summary>Creates the measure.</summary>
+    /// <param name="metric">RDM dissimilarity; default correlation distance.</param>
+    /// <param name="comparison">How the RDMs are compared; default Spearman.</param>
+    /// <param name="tieTolerance">Relative tolerance for treating dissimilarities as ties in Spearman/Kendall (see remarks); 0 disables.</param>
+    public Rsa(RdmMetric metric = RdmMetric.Correlation, RdmComparison comparison = RdmComparison.Spearman, double tieTolerance = DefaultTieTolerance)
+    {
+        ValidateTieTolerance(tieTolerance);
+        if (!Enum.IsDefined(metric))
+            throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown RdmMetric");
+        if (!Enum.IsDefined(comparison))
+            throw new ArgumentOutOfRangeException(nameof(comparison), comparison, "unknown RdmComparison");
+        Metric = metric;
+        Comparison = comparison;
+        TieTolerance = tieTolerance;
+    }
+
+    /// <summary>Default relative tie tolerance, 1e−13.</summary>
+    public const double DefaultTieTolerance = RdmStatistics.DefaultTieTolerance;
+
+    /// <summary>Relative tie tolerance used by the rank-based comparisons.</summary>
+    public double TieTolerance { get; }
+
+    /// <summary>RDM dissimilarity.</summary>
+    public RdmMetric Metric { get; }
+
+    /// <summary>RDM comparison.</summary>
+    public RdmComparison Comparison { get; }
+
+    /// <inheritdoc />
+    public string Name => $"rsa(rdm={Metric.ToString().ToLowerInvariant()}, compare={Comparison.ToString().ToLowerInvariant()})";
+
+    /// <inheritdoc />
+    public bool IsDistance => false;
+
+    /// <summary>RSA between <paramref name="x"/> [n, d_x] and <paramref name="y"/> [n, d_y] (n ≥ 3 for a meaningful comparison).</summary>
+    /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
+    public double Compute(Tensor x, Tensor y)
+    {
+        SimilarityInput.ValidatePair(x, y, 2, "RSA");
+        double[] a, b;
+        using (var scope = NewDisposeScope())
+        {
+            a = SimilarityInput.ToArray(Condensed(x, Metric));
+            b = SimilarityInput.ToArray(Condensed(y, Metric));
+        }
+        return RdmStatistics.Compare(a, b, Comparison, TieTolerance);
+    }
+
+    /// <summary>The condensed RDM of <paramref name="x"/> [n, d]: a float64 tensor [n(n−1)/2] on x's device (caller disposes).</summary>
+    /// <exception cref="ArgumentException">x is not a 2-D floating-point tensor with at least 2 rows.</exception>
+    public static Tensor Rdm(Tensor x, RdmMetric metric = RdmMetric.Correlation)
+    {
+        SimilarityInput.ValidateSingle(x, nameof(x), 2, "RDM");
+        if (!Enum.IsDefined(metric))
+            throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown RdmMetric");
+        using var scope = NewDisposeScope();
+        return Condensed(x, metric).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Compares two condensed RDMs (1-D tensors of equal length, e.g. from <see cref="Rdm"/> or measured data).</summary>
+    /// <exception cref="ArgumentException">The RDMs are not 1-D or differ in length.</exception>
+    /// <param name="a">Condensed RDM [m].</param>
+    /// <param name="b">Condensed RDM [m].</param>
+    /// <param name="comparison">How the RDMs are compared; default Spearman.</param>
+    /// <param name="tieTolerance">Relative tolerance for treating dissimilarities as ties in Spearman/Kendall; 0 disables.</param>
+    public static double CompareRdms(Tensor a, Tensor b, RdmComparison comparison = RdmComparison.Spearman, double tieTolerance = DefaultTieTolerance)
+    {
+        ValidateTieTolerance(tieTolerance);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.ndim != 1 || b.ndim != 1)
+            throw new ArgumentException($"RDM comparison: condensed RDMs must be 1-D tensors, got shapes [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}]", nameof(a));
+        if (!Enum.IsDefined(comparison))
+            throw new ArgumentOutOfRangeException(nameof(comparison), comparison, "unknown RdmComparison");
+        double[] va, vb;
+        using (var scope = NewDisposeScope())
+        {
+            va = SimilarityInput.ToArray(a.detach().to_type(ScalarType.Float64));
+            vb = SimilarityInput.ToArray(b.detach().to_type(ScalarType.Float64));
+        }
+        return RdmStatistics.Compare(va, vb, comparison, tieTolerance);
+    }
+
+    private static void ValidateTieTolerance(double tieTolerance)
+    {
+        if (!(tieTolerance >= 0 && tieTolerance < 1e-3))
+            throw new ArgumentOutOfRangeException(nameof(tieTolerance), tieTolerance, "the RDM tie tolerance must be in [0, 1e-3)");
+    }
+
+    private static Tensor Condensed(Tensor x, RdmMetric metric)
+    {
+        using var noGrad = no_grad();
+        var x64 = SimilarityInput.ToFloat64(x);
+        long n = x64.shape[0];
+        Tensor full;
+        switch (metric)
+        {
+            case RdmMetric.Euclidean:
+                // Direct differences (no Gram-matrix shortcut): exact for nearby values (Sterbenz), so large offsets cost
+                // nothing and integer-valued data give exactly tied distances.
+                full = cdist(x64, x64, 2.0, compute_mode.donot_use_mm_for_euclid_dist);
+                break;
+            case RdmMetric.Correlation:
+                var r = x64 - x64.mean([1L], keepdim: true);
+                r = r - r.mean([1L], keepdim: true);
+                var zr = r / r.square().sum([1L], keepdim: true).sqrt();
+                full = 1.0 - zr.matmul(zr.t());
+                break;
+            default:
+                var zc = x64 / x64.square().sum([1L], keepdim: true).sqrt();
+                full = 1.0 - zc.matmul(zc.t());
+                break;
+        }
+        var iu = triu_indices(n, n, 1, device: x64.device);
+        var flatIndex = iu[0] * n + iu[1];
+        return full.reshape(-1).index_select(0, flatIndex);
+    }
+}
