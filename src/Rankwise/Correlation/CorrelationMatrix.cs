@@ -86,6 +86,8 @@ public static class CorrelationMatrix
                 ref double r = ref result[i * b.Count + j];
                 if (a.Constant[i] || b.Constant[j])
                     r = double.NaN;
+                else if (symmetric && j < i)
+                    r = result[j * b.Count + i]; // exactly symmetric
                 else if (symmetric && i == j)
                     r = double.IsNaN(normA[i]) ? double.NaN : 1.0;
                 else

@@ -48,20 +48,90 @@ internal static class IncompleteBeta
         }
         if (double.IsNaN(y)) y = 1 - x;
 
-        double prefix = PowerPrefix(a, b, x, y);
-        if (x * (a + b + 2) < a + 1)
+        bool lowerSide = x * (a + b + 2) < a + 1;
+        if (lowerSide && b <= 1 && a >= LargeShape && y < 0.3 && TryLargeShapeExpansion(a, b, x, y, out double value))
         {
-            lower = prefix * ContinuedFraction(a, b, x) / a;
+            lower = value;
+            upper = 1 - lower;
+        }
+        else if (!lowerSide && a <= 1 && b >= LargeShape && x < 0.3 && TryLargeShapeExpansion(b, a, y, x, out value))
+        {
+            upper = value;
+            lower = 1 - upper;
+        }
+        else if (lowerSide)
+        {
+            lower = PowerPrefix(a, b, x, y) * ContinuedFraction(a, b, x) / a;
             upper = 1 - lower;
         }
         else
         {
-            upper = prefix * ContinuedFraction(b, a, y) / b;
+            upper = PowerPrefix(a, b, x, y) * ContinuedFraction(b, a, y) / b;
             lower = 1 - upper;
         }
         lower = Math.Clamp(lower, 0, 1);
         upper = Math.Clamp(upper, 0, 1);
     }
+
+    /// <summary>
+    /// I_x(a, b) for large a and b ≤ 1 with x close to 1, where the continued fraction converges slowly
+    /// and loses accuracy: the asymptotic expansion in incomplete gamma functions of DiDonato &amp; Morris
+    /// (1992, §5; "BGRAT"), with ν = a + (b − 1)/2 and z = −ν ln x:
+    /// I_x(a, b) ≈ Γ(a + b)/(Γ(a) ν^b) · [Q(b, z) + r Σₙ dₙ Jₙ], r = e^{−z} z^b/Γ(b).
+    /// Returns false when the expansion does not apply (underflow or no convergence in 30 terms).
+    /// </summary>
+    private static bool TryLargeShapeExpansion(double a, double b, double x, double y, out double result)
+    {
+        result = double.NaN;
+        double bm1 = b - 1;
+        double nu = a + 0.5 * bm1;
+        double lnx = y > 0.375 ? Math.Log(x) : LogGamma.Log1p(-y);
+        double z = -nu * lnx;
+        if (b * z == 0) return false;
+        double r = Math.Exp(b * Math.Log(z) - z) / LogGamma.Gamma(b);
+        // Γ(a + b)/(Γ(a) ν^b) by Stirling's series (a ≥ 15): the large terms cancel analytically.
+        double c = a + b;
+        double logRatio = (a - 0.5) * LogGamma.Log1p(b / a) - b + b * LogGamma.Log1p((0.5 * b + 0.5) / nu)
+                          + LogGamma.StirlingRemainder(c) - LogGamma.StirlingRemainder(a);
+        double scale = Math.Exp(logRatio);
+        if (r == 0) return false;
+        double q = IncompleteGamma.UpperRegularized(b, z);
+        double v = 0.25 / (nu * nu);
+        double t2 = 0.25 * lnx * lnx;
+        Span<double> cs = stackalloc double[31];
+        Span<double> ds = stackalloc double[31];
+        double j = q / r;
+        double sum = j;
+        double t = 1, cn = 1, n2 = 0;
+        for (int n = 1; n <= 30; n++)
+        {
+            double bp2n = b + n2;
+            j = (bp2n * (bp2n + 1) * j + (z + bp2n + 1) * t) * v;
+            n2 += 2;
+            t *= t2;
+            cn /= n2 * (n2 + 1);
+            cs[n] = cn;
+            double s = 0;
+            double coefficient = b - n;
+            for (int i = 1; i < n; i++)
+            {
+                s += coefficient * cs[i] * ds[n - i];
+                coefficient += b;
+            }
+            ds[n] = bm1 * cn + s / n;
+            double dj = ds[n] * j;
+            sum += dj;
+            if (sum <= 0) return false;
+            if (Math.Abs(dj) <= Epsilon * sum)
+            {
+                result = scale * r * sum;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private const double LargeShape = 15;
 
     /// <summary>x^a y^b / B(a, b), accurate to a few ulps times the magnitude of its logarithm.</summary>
     internal static double PowerPrefix(double a, double b, double x, double y)

@@ -63,6 +63,14 @@ internal static class LogGamma
         return stirling / shift;
     }
 
+    /// <summary>ln(1 + x), accurate also for small |x| (the ratio trick of Goldberg, 1991).</summary>
+    internal static double Log1p(double x)
+    {
+        double u = 1 + x;
+        if (u == 1) return x;
+        return Math.Log(u) * x / (u - 1);
+    }
+
     /// <summary><c>e − ln(1 + e)</c> for e &gt; −1, accurate also for small |e|.</summary>
     internal static double Rlog1(double e)
     {
