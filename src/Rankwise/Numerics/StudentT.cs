@@ -1,0 +1,33 @@
+namespace Rankwise.Numerics;
+
+/// <summary>
+/// Student's t distribution function, evaluated the way cdflib's <c>cumt</c> does (the routine
+/// behind scipy 1.10's <c>scipy.special.stdtr</c>): with x = ν/(ν + t²) and y = t²/(ν + t²)
+/// both formed directly, P(T ≤ t) = ½ I_x(ν/2, ½) for t ≤ 0 and 1 − ½ I_x(ν/2, ½) otherwise.
+/// </summary>
+internal static class StudentT
+{
+    /// <summary>P(T ≤ t) for T ~ t(ν). ±∞ give 1 and 0; NaN or ν ≤ 0 give NaN.</summary>
+    internal static double Cdf(double degreesOfFreedom, double t)
+    {
+        if (double.IsNaN(t) || !(degreesOfFreedom > 0)) return double.NaN;
+        if (double.IsPositiveInfinity(t)) return 1;
+        if (double.IsNegativeInfinity(t)) return 0;
+        double tt = t * t;
+        double denominator = degreesOfFreedom + tt;
+        double x = degreesOfFreedom / denominator;
+        double y = tt / denominator;
+        IncompleteBeta.Evaluate(0.5 * degreesOfFreedom, 0.5, x, y, out double lower, out double upper);
+        if (t <= 0)
+            return 0.5 * lower;
+        return upper + 0.5 * lower;
+    }
+
+    /// <summary>The p-value of a t statistic for the given alternative (scipy's <c>_ttest_finish</c>).</summary>
+    internal static double PValue(double degreesOfFreedom, double t, Alternative alternative) => alternative switch
+    {
+        Alternative.Less => Cdf(degreesOfFreedom, t),
+        Alternative.Greater => Cdf(degreesOfFreedom, -t),
+        _ => Cdf(degreesOfFreedom, -Math.Abs(t)) * 2,
+    };
+}

@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace Rankwise.Ranking;
+
+/// <summary>
+/// Ranking of data with ties (scipy.stats.rankdata). O(n log n) for small inputs and O(n) radix
+/// passes for large ones; 10⁷ values rank in a fraction of a second.
+/// </summary>
+/// <remarks>
+/// <para>NaN handling follows scipy 1.10's <c>nan_policy</c>:</para>
+/// <list type="bullet">
+/// <item><see cref="NanPolicy.Propagate"/> (default): if any value is NaN, every rank is NaN.</item>
+/// <item><see cref="NanPolicy.Omit"/>: NaN values are left out of the ranking and get rank NaN; the other
+/// values are ranked among themselves (1 … m for m non-NaN values), exactly as scipy 1.10 does
+/// (e.g. <c>[0, 2, 3, NaN, −2, NaN]</c> → <c>[2, 3, 4, NaN, 1, NaN]</c>).</item>
+/// <item><see cref="NanPolicy.Raise"/>: a NaN throws <see cref="RankwiseInputException"/>
+/// (<c>"values: contains NaN at index i"</c>).</item>
+/// </list>
+/// <para>Infinities are ordinary values (−∞ ranks first, +∞ last); −0 and +0 are tied. scipy 1.10 detects NaN
+/// through <c>isnan(sum(a))</c>, so an input holding both +∞ and −∞ is treated there as if it contained NaN;
+/// Rankwise ranks such input normally.</para>
+/// </remarks>
+public static class Rank
+{
+    /// <summary>
+    /// Ranks <paramref name="values"/> (scipy.stats.rankdata): returns 1-based ranks, ties resolved by
+    /// <paramref name="ties"/>.
+    /// </summary>
+    /// <param name="values">The data; not modified.</param>
+    /// <param name="ties">How ties are ranked; default <see cref="Ties.Average"/>.</param>
+    /// <param name="nanPolicy">NaN handling (see <see cref="Rank"/>); default <see cref="NanPolicy.Propagate"/>.</param>
+    /// <returns>A new array of ranks, one per value.</returns>
+    /// <exception cref="RankwiseInputException">A NaN under <see cref="NanPolicy.Raise"/>.</exception>
+    public static double[] RankData(ReadOnlySpan<double> values, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
+    {
+        var ranks = new double[values.Length];
+        RankDataInPlace(values, ranks, ties, nanPolicy);
+        return ranks;
+    }
+
+    /// <inheritdoc cref="RankData(ReadOnlySpan{double}, Ties, NanPolicy)"/>
+    public static double[] RankData(ReadOnlySpan<float> values, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
+    {
+        var ranks = new double[values.Length];
+        RankDataInPlace(values, ranks, ties, nanPolicy);
+        return ranks;
+    }
+
+    /// <summary>
+    /// Ranks <paramref name="values"/> into the caller's buffer <paramref name="ranks"/> (same length).
+    /// <paramref name="ranks"/> may be the same memory as <paramref name="values"/>.
+    /// </summary>
+    /// <param name="values">The data; not modified unless it overlaps <paramref name="ranks"/>.</param>
+    /// <param name="ranks">Receives the 1-based ranks.</param>
+    /// <param name="ties">How ties are ranked; default <see cref="Ties.Average"/>.</param>
+    /// <param name="nanPolicy">NaN handling (see <see cref="Rank"/>); default <see cref="NanPolicy.Propagate"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="ranks"/> has a different length.</exception>
+    /// <exception cref="RankwiseInputException">A NaN under <see cref="NanPolicy.Raise"/>.</exception>
+    public static void RankDataInPlace(ReadOnlySpan<double> values, Span<double> ranks, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
+    {
+        int[] pooled = ArrayPool<int>.Shared.Rent(values.Length);
+        try
+        {
+            RankDataInPlace(values, ranks, pooled.AsSpan(0, values.Length), ties, nanPolicy);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(pooled);
+        }
+    }
+
+    /// <inheritdoc cref="RankDataInPlace(ReadOnlySpan{double}, Span{double}, Ties, NanPolicy)"/>
+    public static void RankDataInPlace(ReadOnlySpan<float> values, Span<double> ranks, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
+    {
+        int[] pooled = ArrayPool<int>.Shared.Rent(values.Length);
+        try
+        {
+            RankDataInPlace(values, ranks, pooled.AsSpan(0, values.Length), ties, nanPolicy);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>
+    /// Ranks <paramref name="values"/> into <paramref name="ranks"/>, using the caller's
+    /// <paramref name="indexScratch"/> (length ≥ <c>values.Length</c>) for the sort permutation, so that
+    /// repeated calls (e.g. ranking many columns) allocate nothing for it.
+    /// </summary>
+    /// <param name="values">The data; not modified unless it overlaps <paramref name="ranks"/>.</param>
+    /// <param name="ranks">Receives the 1-based ranks; same length as <paramref name="values"/>.</param>
+    /// <param name="indexScratch">Work space of at least <c>values.Length</c> elements; its contents are overwritten.</param>
+    /// <param name="ties">How ties are ranked; default <see cref="Ties.Average"/>.</param>
+    /// <param name="nanPolicy">NaN handling (see <see cref="Rank"/>); default <see cref="NanPolicy.Propagate"/>.</param>
+    /// <exception cref="ArgumentException">A buffer has the wrong length.</exception>
+    /// <exception cref="RankwiseInputException">A NaN under <see cref="NanPolicy.Raise"/>.</exception>
+    public static void RankDataInPlace(ReadOnlySpan<double> values, Span<double> ranks, Span<int> indexScratch, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
+    {
+        CheckBuffers(values.Length, ranks.Length, indexScratch.Length);
+        int n = values.Length;
+        if (!ApplyNanPolicy(FirstNaN(values), n, ranks, nanPolicy)) return;
+        SortEntry<ulong>[] entries = ArrayPool<SortEntry<ulong>>.Shared.Rent(n);
+        try
+        {
+            int m = FillEntries(values, entries);
+            if (m < n) ranks.Fill(double.NaN);
+            AssignRanks(entries, m, ranks, indexScratch, ties);
+        }
+        finally
+        {
+            ArrayPool<SortEntry<ulong>>.Shared.Return(entries);
+        }
+    }
+
+    /// <inheritdoc cref="RankDataInPlace(ReadOnlySpan{double}, Span{double}, Span{int}, Ties, NanPolicy)"/>
+    public static void RankDataInPlace(ReadOnlySpan<float> values, Span<double> ranks, Span<int> indexScratch, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
+    {
+        CheckBuffers(values.Length, ranks.Length, indexScratch.Length);
+        int n = values.Length;
+        if (!ApplyNanPolicy(FirstNaN(values), n, ranks, nanPolicy)) return;
+        SortEntry<uint>[] entries = ArrayPool<SortEntry<uint>>.Shared.Rent(n);
+        try
+        {
+            int m = FillEntries(values, entries);
+            if (m < n) ranks.Fill(double.NaN);
+            AssignRanks(entries, m, ranks, indexScratch, ties);
+        }
+        finally
+        {
+            ArrayPool<SortEntry<uint>>.Shared.Return(entries);
+        }
+    }
+
+    /// <summary>
+    /// The sizes of the groups of equal values, in ascending order of value, singletons included
+    /// (so the g-th entry is the number of values with dense rank g + 1, and the sizes sum to the
+    /// number of non-NaN values). NaN values are skipped. Tie corrections use the entries &gt; 1,
+    /// e.g. Σ(t³ − t) for Spearman/Mann–Whitney or Σ t(t − 1)/2 for Kendall.
+    /// </summary>
+    /// <param name="values">The data; not modified.</param>
+    /// <returns>One entry per distinct value.</returns>
+    public static int[] TieGroupSizes(ReadOnlySpan<double> values)
+    {
+        int n = values.Length;
+        SortEntry<ulong>[] entries = ArrayPool<SortEntry<ulong>>.Shared.Rent(n);
+        try
+        {
+            int m = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (double.IsNaN(values[i])) continue;
+                entries[m].Key = SortKeys.Of(values[i]);
+                entries[m++].Index = i;
+            }
+            var sorted = entries.AsSpan(0, m);
+            StableArgSort.Sort(sorted);
+            var sizes = new List<int>();
+            int start = 0;
+            for (int i = 1; i <= m; i++)
+            {
+                if (i < m && sorted[i].Key == sorted[start].Key) continue;
+                sizes.Add(i - start);
+                start = i;
+            }
+            return [.. sizes];
+        }
+        finally
+        {
+            ArrayPool<SortEntry<ulong>>.Shared.Return(entries);
+        }
+    }
+
+    /// <inheritdoc cref="TieGroupSizes(ReadOnlySpan{double})"/>
+    public static int[] TieGroupSizes(ReadOnlySpan<float> values)
+    {
+        var wide = new double[values.Length];
+        for (int i = 0; i < wide.Length; i++) wide[i] = values[i];
+        return TieGroupSizes(wide);
+    }
+
+    private static void CheckBuffers(int n, int ranksLength, int scratchLength)
+    {
+        if (ranksLength != n)
+            throw new ArgumentException($"ranks has length {ranksLength}, expected {n} (one per value)", "ranks");
+        if (scratchLength < n)
+            throw new ArgumentException($"indexScratch has length {scratchLength}, needs at least {n}", "indexScratch");
+    }
+
+    private static int FirstNaN(ReadOnlySpan<double> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (double.IsNaN(values[i])) return i;
+        return -1;
+    }
+
+    private static int FirstNaN(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (float.IsNaN(values[i])) return i;
+        return -1;
+    }
+
+    /// <summary>Returns false when the ranking is already complete (all NaN under Propagate).</summary>
+    private static bool ApplyNanPolicy(int firstNaN, int n, Span<double> ranks, NanPolicy nanPolicy)
+    {
+        if (firstNaN < 0) return true;
+        switch (nanPolicy)
+        {
+            case NanPolicy.Raise:
+                throw new RankwiseInputException("values", $"contains NaN at index {firstNaN}");
+            case NanPolicy.Propagate:
+                ranks[..n].Fill(double.NaN);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>Fills entries with (key, index) for the non-NaN values; returns their count.</summary>
+    private static unsafe int FillEntries(ReadOnlySpan<double> values, SortEntry<ulong>[] entries)
+    {
+        int n = values.Length;
+        fixed (double* p = values)
+        {
+            nint address = (nint)p;
+            int nanCount = 0;
+            Chunked.For(n, (from, to) =>
+            {
+                var v = new ReadOnlySpan<double>((double*)address, n);
+                int bad = 0;
+                for (int i = from; i < to; i++)
+                {
+                    entries[i].Key = double.IsNaN(v[i]) ? ulong.MaxValue : SortKeys.Of(v[i]);
+                    entries[i].Index = i;
+                    if (double.IsNaN(v[i])) bad++;
+                }
+                if (bad != 0) Interlocked.Add(ref nanCount, bad);
+            });
+            if (nanCount == 0) return n;
+            int m = 0;
+            for (int i = 0; i < n; i++)
+                if (!double.IsNaN(values[i])) entries[m++] = entries[i];
+            return m;
+        }
+    }
+
+    /// <inheritdoc cref="FillEntries(ReadOnlySpan{double}, SortEntry{ulong}[])"/>
+    private static unsafe int FillEntries(ReadOnlySpan<float> values, SortEntry<uint>[] entries)
+    {
+        int n = values.Length;
+        fixed (float* p = values)
+        {
+            nint address = (nint)p;
+            int nanCount = 0;
+            Chunked.For(n, (from, to) =>
+            {
+                var v = new ReadOnlySpan<float>((float*)address, n);
+                int bad = 0;
+                for (int i = from; i < to; i++)
+                {
+                    entries[i].Key = float.IsNaN(v[i]) ? uint.MaxValue : SortKeys.Of(v[i]);
+                    entries[i].Index = i;
+                    if (float.IsNaN(v[i])) bad++;
+                }
+                if (bad != 0) Interlocked.Add(ref nanCount, bad);
+            });
+            if (nanCount == 0) return n;
+            int m = 0;
+            for (int i = 0; i < n; i++)
+                if (!float.IsNaN(values[i])) entries[m++] = entries[i];
+            return m;
+        }
+    }
+
+    /// <summary>
+    /// Sorts the first <paramref name="m"/> entries (key, original index; given in increasing index
+    /// order) and writes the rank of each into <c>ranks[entry.Index]</c>.
+    /// <paramref name="scratch"/> receives the sorted indices (the argsort).
+    /// </summary>
+    internal static void AssignRanks<TKey>(SortEntry<TKey>[] entries, int m, Span<double> ranks, Span<int> scratch, Ties ties)
+        where TKey : unmanaged, IBinaryInteger<TKey>, IUnsignedNumber<TKey>
+    {
+        StableArgSort.Sort(entries, m);
+        for (int k = 0; k < m; k++) scratch[k] = entries[k].Index;
+        if (ties == Ties.Ordinal)
+        {
+            for (int k = 0; k < m; k++) ranks[scratch[k]] = k + 1;
+            return;
+        }
+        int start = 0;
+        int group = 0;
+        for (int i = 1; i <= m; i++)
+        {
+            if (i < m && entries[i].Key == entries[start].Key) continue;
+            group++;
+            double rank = ties switch
+            {
+                Ties.Average => 0.5 * (start + 1 + i),
+                Ties.Min => start + 1,
+                Ties.Max => i,
+                _ => group,
+            };
+            for (int k = start; k < i; k++) ranks[scratch[k]] = rank;
+            start = i;
+        }
+    }
+}

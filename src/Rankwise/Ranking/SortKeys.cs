@@ -1,0 +1,27 @@
+using System.Runtime.CompilerServices;
+
+namespace Rankwise.Ranking;
+
+/// <summary>
+/// Maps floating-point values to unsigned integers whose unsigned order is the numeric order
+/// (−∞ &lt; … &lt; −0 = +0 &lt; … &lt; +∞), so that sorting and tie detection can work on integer keys.
+/// −0 is folded onto +0 (they compare equal, as in numpy's sort). NaN must be removed beforehand.
+/// </summary>
+internal static class SortKeys
+{
+    /// <summary>The order-preserving key of a non-NaN double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Of(double value)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value);
+        return bits < 0 ? ~(ulong)bits : (ulong)bits | 0x8000_0000_0000_0000UL;
+    }
+
+    /// <summary>The order-preserving key of a non-NaN float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint Of(float value)
+    {
+        int bits = BitConverter.SingleToInt32Bits(value == 0 ? 0.0f : value);
+        return bits < 0 ? ~(uint)bits : (uint)bits | 0x8000_0000U;
+    }
+}
