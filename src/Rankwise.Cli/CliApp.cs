@@ -37,8 +37,8 @@ public static class CliApp
         bool verbose = args.Contains("--verbose");
         if (parse.Errors.Count > 0)
         {
-            var error = parse.Errors[0].Message;
-            stderr.WriteLine($"rankwise: {error} (see 'rankwise {CommandPath(parse)} --help')");
+            var error = OneLine(parse.Errors[0].Message);
+            stderr.WriteLine($"rankwise: error: {error} (see 'rankwise {CommandPath(parse)} --help')");
             return ExitCodes.Usage;
         }
         try
@@ -71,6 +71,10 @@ public static class CliApp
         return root;
     }
 
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()))
+            .Replace("' '", "', '");
+
     private static string CommandPath(ParseResult parse)
     {
         var names = new List<string>();
@@ -90,7 +94,7 @@ public static class CliApp
             FileNotFoundException e => (ExitCodes.BadInput, $"{e.FileName}: file not found"),
             _ => (ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}"),
         };
-        stderr.WriteLine("rankwise: error: " + message.ReplaceLineEndings(" "));
+        stderr.WriteLine("rankwise: error: " + OneLine(message));
         if (verbose)
             stderr.WriteLine(ex.ToString());
         return code;

@@ -43,7 +43,14 @@ public static class RankCommand
             var json = new JsonObject { ["n"] = ranks.Length, ["ties"] = parse.GetValue(ties) };
             if (outPath is not null)
             {
-                ArrayWriter.WriteVector(outPath, ranks);
+                try
+                {
+                    ArrayWriter.WriteVector(outPath, ranks, "rank");
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new UsageException(ex.Message.Split(" (Parameter")[0]);
+                }
                 json["out"] = outPath;
             }
             else
@@ -51,13 +58,17 @@ public static class RankCommand
                 json["ranks"] = new JsonArray(ranks.Select(Exporters.Number).ToArray());
             }
             var result = new CommandOutput(json);
-            var table = new ResultTable(null, ["index", "value", "rank"]);
             if (outPath is null)
+            {
+                var table = new ResultTable(null, ["index", "value", "rank"]);
                 for (int i = 0; i < ranks.Length; i++)
                     table.Add(i, values[i], ranks[i]);
+                result.Tables.Add(table);
+            }
             else
-                result.Notes.Add($"wrote {ranks.Length} ranks to {outPath}");
-            result.Tables.Add(table);
+            {
+                result.Tables.Add(new ResultTable(null, ["n", "ties", "out"]).Add(ranks.Length, parse.GetValue(ties), outPath));
+            }
             return context.Emit(parse, result);
         });
         return command;
