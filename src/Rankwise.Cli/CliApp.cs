@@ -68,6 +68,7 @@ public static class CliApp
         root.Subcommands.Add(CorrelateCommand.Build(context));
         root.Subcommands.Add(RankCommand.Build(context));
         root.Subcommands.Add(AssignCommand.Build(context));
+        root.Subcommands.Add(CompareCommand.Build(context));
         return root;
     }
 

@@ -1,0 +1,224 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rankwise.Cli.Infrastructure;
+using Rankwise.Inference;
+using Rankwise.IO;
+using Rankwise.Torch;
+using Rankwise.Torch.Comparison;
+using Rankwise.Torch.Similarity;
+using static TorchSharp.torch;
+
+namespace Rankwise.Cli.Commands;
+
+/// <summary>
+/// <c>rankwise compare A B --measures ...</c>: how alike two representations of the same stimuli are; and
+/// <c>rankwise compare --runs A1 A2 ... --vs B1 B2 ... --measure cka-linear</c>: the reference protocol (seed 002).
+/// </summary>
+public static class CompareCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Build(CliContext context)
+    {
+        var inputs = new Argument<string[]>("A B")
+        {
+            Description = "Two representations [n, d_a] and [n, d_b] of the same n stimuli (rows in the same order)",
+            Arity = new ArgumentArity(0, 2),
+        };
+        var measures = new Option<string>("--measures")
+        {
+            Description = "Comma-separated: " + string.Join(",", MeasureCatalog.Names) + " or all",
+            DefaultValueFactory = _ => "cka-linear,cka-debiased,cca-mean,svcca,pwcca,procrustes,rsa,match-hungarian,match-max",
+        };
+        var runs = new Option<string[]>("--runs") { Description = "Reference protocol: runs of method A (at least 2)", AllowMultipleArgumentsPerToken = true };
+        var vs = new Option<string[]>("--vs") { Description = "Reference protocol: runs of method B (at least 2)", AllowMultipleArgumentsPerToken = true };
+        var measure = new Option<string>("--measure")
+        {
+            Description = "Reference protocol: the measure used for every pair of runs",
+            DefaultValueFactory = _ => "cka-linear",
+        }.AcceptOnlyFromAmong([.. MeasureCatalog.Names]);
+        var alpha = new Option<double>("--alpha") { Description = "Shape metric α in [0, 1] (1 = Procrustes, 0 = CCA-like)", DefaultValueFactory = _ => 1.0 };
+        var unitCorrelation = new Option<string>("--unit-correlation")
+        {
+            Description = "Correlation used to match units: pearson (default) or spearman",
+            DefaultValueFactory = _ => "pearson",
+        }.AcceptOnlyFromAmong("pearson", "spearman");
+        var saveMatching = new Option<string?>("--save-matching") { Description = "Write the one-to-one unit matching (unit_a, unit_b, correlation) to this CSV" };
+        var alternative = new Option<string>("--alternative")
+        {
+            Description = "Reference protocol alternative: two-sided (default), greater (between < within), less",
+            DefaultValueFactory = _ => "two-sided",
+        }.AcceptOnlyFromAmong(OptionParsing.Alternatives);
+        var resamples = new Option<int>("--resamples") { Description = "Random labelings when the exact test is too large", DefaultValueFactory = _ => 9999 };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0UL };
+
+        var command = new Command("compare", """
+            Compare two representations of the same stimuli (CKA, CCA family, Procrustes, RSA, unit matching),
+            or run the reference protocol over runs of two methods.
+            Examples:
+              rankwise compare layer_a.npy layer_b.npy --measures all --format json
+              rankwise compare --runs a1.npy a2.npy a3.npy --vs b1.npy b2.npy b3.npy --measure cka-linear
+            """)
+        {
+            inputs, measures, runs, vs, measure, alpha, unitCorrelation, saveMatching, alternative, resamples, seed,
+        };
+        command.SetAction(parse =>
+        {
+            double a = parse.GetValue(alpha);
+            if (!(a >= 0 && a <= 1))
+                throw new UsageException($"--alpha must be in [0, 1], got {a}");
+            var settings = new MeasureSettings(Alpha: a,
+                UnitCorrelation: parse.GetValue(unitCorrelation) == "spearman" ? UnitCorrelation.Spearman : UnitCorrelation.Pearson);
+            var files = parse.GetValue(inputs) ?? [];
+            var runsA = parse.GetValue(runs) ?? [];
+            var runsB = parse.GetValue(vs) ?? [];
+            if (runsA.Length > 0 || runsB.Length > 0)
+            {
+                if (files.Length > 0)
+                    throw new UsageException("give either two representations A B, or --runs ... --vs ..., not both");
+                if (runsA.Length < 2 || runsB.Length < 2)
+                    throw new UsageException($"the reference protocol needs at least 2 runs per method (--runs has {runsA.Length}, --vs has {runsB.Length})");
+                var options = new PermutationOptions
+                {
+                    Alternative = OptionParsing.ParseAlternative(parse.GetValue(alternative)),
+                    Resamples = parse.GetValue(resamples),
+                    Seed = parse.GetValue(seed),
+                };
+                return context.Emit(parse, Protocol(runsA, runsB, parse.GetValue(measure)!, settings, options, context));
+            }
+            if (files.Length != 2)
+                throw new UsageException("compare needs two representations A B (or --runs ... --vs ...)");
+            IReadOnlyList<string> names;
+            try
+            {
+                names = MeasureCatalog.Parse(parse.GetValue(measures)!);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException("--measures: " + ex.Message);
+            }
+            return context.Emit(parse, Pair(files[0], files[1], names, settings, parse.GetValue(saveMatching), context));
+        });
+        return command;
+    }
+
+    private static Tensor Load(string source, int? expectedRows = null, string? other = null)
+    {
+        var m = ArrayReader.ReadMatrix<double>(source);
+        if (m.Rows < 2)
+            throw new RankwiseInputException(source, $"has {m.Rows} row(s); comparing representations needs at least 2 stimuli");
+        if (expectedRows is int n && m.Rows != n)
+            throw new RankwiseInputException(source, $"has {m.Rows} rows but {other} has {n}; rows must be the same stimuli in both");
+        foreach (var v in m.Data)
+            if (!double.IsFinite(v))
+                throw new RankwiseInputException(source, "contains NaN or infinite values");
+        return TensorConversions.ToTensor(m);
+    }
+
+    private static CommandOutput Pair(string fileA, string fileB, IReadOnlyList<string> names, MeasureSettings settings, string? saveMatching, CliContext context)
+    {
+        using var scope = NewDisposeScope();
+        var x = Load(fileA);
+        var y = Load(fileB, (int)x.shape[0], fileA);
+        var wanted = names.ToList();
+        if (saveMatching is not null && !wanted.Contains("match-hungarian"))
+            wanted.Add("match-hungarian");
+
+        var values = new List<MeasureValue>();
+        foreach (var name in wanted)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                values.Add(MeasureCatalog.Compute(name, x, y, settings));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new RankwiseInputException($"{fileA}, {fileB}", $"{name}: {ex.Message.Split(" (Parameter")[0]}");
+            }
+        }
+
+        var measuresJson = new JsonObject();
+        var details = new JsonObject();
+        var table = new ResultTable($"{fileA} [{x.shape[0]}, {x.shape[1]}] vs {fileB} [{y.shape[0]}, {y.shape[1]}]", ["measure", "value", "kind"]);
+        foreach (var v in values.Where(v => names.Contains(v.Name)))
+        {
+            measuresJson[v.Name] = Exporters.Number(v.Value);
+            if (v.Detail is not null)
+                details[v.Name] = JsonSerializer.SerializeToNode(v.Detail, v.Detail.GetType(), JsonOutput.Options);
+            table.Add(v.Name, v.Value, v.IsDistance ? "distance" : "similarity");
+        }
+        var json = new JsonObject
+        {
+            ["n"] = x.shape[0],
+            ["d_a"] = x.shape[1],
+            ["d_b"] = y.shape[1],
+            ["measures"] = measuresJson,
+            ["details"] = details,
+        };
+        var output = new CommandOutput(json);
+        output.Tables.Add(table);
+        if (saveMatching is not null)
+        {
+            var matching = (UnitMatchingResult)values.First(v => v.Name == "match-hungarian").Detail!;
+            var rows = matching.UnitsA.Select((ua, i) => (IReadOnlyList<string>)
+                [ua.ToString(System.Globalization.CultureInfo.InvariantCulture), matching.UnitsB[i].ToString(System.Globalization.CultureInfo.InvariantCulture), CsvWriter.FormatNumber(matching.Correlations[i])]);
+            CsvWriter.WriteTable(saveMatching, ["unit_a", "unit_b", "correlation"], rows);
+            json["matching_file"] = saveMatching;
+            output.Notes.Add($"wrote {matching.UnitsA.Length} matched unit pairs to {saveMatching}");
+        }
+        if (values.FirstOrDefault(v => v.Name == "match-max") is { } naive && values.FirstOrDefault(v => v.Name == "match-hungarian") is { } matched)
+            output.Notes.Add($"match-max ({Exporters.FormatCell(naive.Value, true)}) lets many units share one partner; match-hungarian ({Exporters.FormatCell(matched.Value, true)}) is one-to-one.");
+        return output;
+    }
+
+    private static CommandOutput Protocol(string[] filesA, string[] filesB, string measure, MeasureSettings settings, PermutationOptions options, CliContext context)
+    {
+        using var scope = NewDisposeScope();
+        var first = Load(filesA[0]);
+        int n = (int)first.shape[0];
+        var a = new List<Tensor> { first };
+        a.AddRange(filesA.Skip(1).Select(f => Load(f, n, filesA[0])));
+        var b = filesB.Select(f => Load(f, n, filesA[0])).ToList();
+        RunComparisonResult result;
+        try
+        {
+            result = RunComparison.Compare(a, b, measure, settings, options, cancellationToken: context.Cancellation);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RankwiseInputException(string.Join(", ", filesA.Concat(filesB)), $"{measure}: {ex.Message.Split(" (Parameter")[0]}");
+        }
+        var p = result.Protocol;
+        var names = filesA.Concat(filesB).ToArray();
+        var matrix = new JsonArray();
+        for (int i = 0; i < names.Length; i++)
+            matrix.Add(new JsonArray(Enumerable.Range(0, names.Length).Select(j => Exporters.Number(result.Similarities[i, j])).ToArray()));
+        var json = new JsonObject
+        {
+            ["measure"] = measure,
+            ["runs_a"] = new JsonArray(filesA.Select(f => (JsonNode?)f).ToArray()),
+            ["runs_b"] = new JsonArray(filesB.Select(f => (JsonNode?)f).ToArray()),
+            ["within_a"] = Exporters.Number(p.WithinA),
+            ["within_b"] = Exporters.Number(p.WithinB),
+            ["within"] = Exporters.Number(p.Within),
+            ["between"] = Exporters.Number(p.Between),
+            ["statistic"] = Exporters.Number(p.Statistic),
+            ["pvalue"] = Exporters.Number(p.Test.PValue),
+            ["alternative"] = OptionParsing.Format(p.Test.Alternative),
+            ["exact"] = p.Test.Exact,
+            ["min_attainable_pvalue"] = Exporters.Number(p.MinimumAttainablePValue),
+            ["verdict"] = p.Verdict,
+            ["similarities"] = matrix,
+        };
+        var output = new CommandOutput(json);
+        output.Tables.Add(new ResultTable($"reference protocol, {measure}", ["within A", "within B", "within", "between", "statistic", "p-value", "exact"])
+            .Add(p.WithinA, p.WithinB, p.Within, p.Between, p.Statistic, p.Test.PValue, p.Test.Exact ? "yes" : "no"));
+        var pairs = new ResultTable("pairwise values", ["run", .. names.Select((_, i) => i < filesA.Length ? $"A{i + 1}" : $"B{i - filesA.Length + 1}")]);
+        for (int i = 0; i < names.Length; i++)
+            pairs.Add([names[i], .. Enumerable.Range(0, names.Length).Select(j => (object?)(i == j ? null : result.Similarities[i, j]))]);
+        output.Tables.Add(pairs);
+        output.Notes.Add(p.Verdict);
+        return output;
+    }
+}
