@@ -15,8 +15,9 @@ namespace Rankwise.Comparison;
 /// <param name="Statistic">The test statistic: <c>Within − Between</c> for a similarity, <c>Between − Within</c> for a distance,
 /// so a positive value always means "the methods differ more than runs of one method do".</param>
 /// <param name="Test">The permutation test of the run labels.</param>
-/// <param name="MinimumAttainablePValue">The smallest p-value this design can produce (exact test: 1 / number of labelings,
-/// doubled for two-sided); when it exceeds the significance level the design cannot detect any difference.</param>
+/// <param name="MinimumAttainablePValue">The smallest p-value this design can produce (exact test: 1 / number of distinct
+/// labelings — half of C(k+m, k) when k = m, since swapping the labels leaves the statistic unchanged — doubled for
+/// two-sided); when it exceeds the significance level the design cannot detect any difference.</param>
 /// <param name="Verdict">One sentence saying what the numbers mean.</param>
 public sealed record ReferenceProtocolResult(
     int RunsA, int RunsB, double WithinA, double WithinB, double Within, double Between, double Statistic,
@@ -33,8 +34,8 @@ public sealed record ReferenceProtocolResult(
 /// H0: the labels are exchangeable (between = within). The null distribution permutes the k+m run labels keeping the
 /// group sizes (scipy's <c>permutation_type='independent'</c>); it is exact, enumerating all C(k+m, k) labelings, when
 /// that number is at most <see cref="PermutationOptions.Resamples"/>. Diagonal entries are never used.</para>
-/// <para>Each group needs at least 2 runs. With 2 + 2 runs there are only 6 labelings, so the smallest two-sided p-value
-/// is 1/3: the result reports <see cref="ReferenceProtocolResult.MinimumAttainablePValue"/> and says so in the verdict.</para>
+/// <para>Each group needs at least 2 runs. With 2 + 2 runs there are only 3 distinct labelings, so the smallest two-sided
+/// p-value is 2/3; 4 + 4 runs still cannot reach 0.05 two-sided (2/35), 5 + 5 can (2/126): the result reports <see cref="ReferenceProtocolResult.MinimumAttainablePValue"/> and says so in the verdict.</para>
 /// </remarks>
 public static class ReferenceProtocol
 {
@@ -108,9 +109,13 @@ public static class ReferenceProtocol
         double between = Mean(0, runsA, runsA, total, false);
 
         double labelings = Labelings(runsA, runsB);
+        // The statistic is symmetric under swapping the two labels, so with k = m every labeling shares its value
+        // with its complement: at most half as many distinct values, and the observed value is reached at least twice.
+        double distinct = runsA == runsB ? labelings / 2 : labelings;
+        double sides = options.Alternative == Alternative.TwoSided ? 2 : 1;
         double minP = test.Exact
-            ? Math.Min(1, (options.Alternative == Alternative.TwoSided ? 2 : 1) / labelings)
-            : Math.Min(1, (options.Alternative == Alternative.TwoSided ? 2 : 1) / (options.Resamples + 1.0));
+            ? Math.Min(1, sides / distinct)
+            : Math.Min(1, sides / (options.Resamples + 1.0));
         string verdict = Verdict(within, between, test, minP, significanceLevel, isDistance, labelings);
         return new ReferenceProtocolResult(runsA, runsB, withinA, withinB, within, between, test.Statistic, test, minP, verdict);
     }

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Rankwise.IO;
+
+namespace Rankwise.Tests.Cli;
+
+public class CompareCommandTests
+{
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "ReferenceData", "similarity", name);
+
+    [Fact]
+    public void KornblithDemoValuesReproduce()
+    {
+        // np.random.seed(1337); X = randn(100,10); Y = randn(100,10) + X  (Kornblith et al. 2019 demo notebook)
+        var json = CliRunner.Json("compare", Fixture("kornblith_demo_X.npy"), Fixture("kornblith_demo_Y.npy"), "--measures", "all");
+        Assert.Equal(100, json.GetProperty("n").GetInt32());
+        Assert.Equal(10, json.GetProperty("d_a").GetInt32());
+        var m = json.GetProperty("measures");
+        Assert.Equal(0.55761, Math.Round(m.GetProperty("cka-linear").GetDouble(), 5));
+        Assert.Equal(0.65483, Math.Round(m.GetProperty("cka-rbf").GetDouble(), 5));
+        Assert.Equal(0.51346, Math.Round(m.GetProperty("cka-debiased").GetDouble(), 5));
+        foreach (var name in new[] { "cca-mean", "r2cca", "svcca", "pwcca", "procrustes", "shape", "rsa", "match-hungarian", "match-max" })
+            Assert.Equal(JsonValueKind.Number, m.GetProperty(name).ValueKind);
+        Assert.Equal(10, json.GetProperty("details").GetProperty("cca-mean").GetProperty("correlations").GetArrayLength());
+    }
+
+    [Fact]
+    public void SaveMatchingWritesPermutationRecoveringShuffledUnits()
+    {
+        using var dir = new TempDir();
+        var x = ArrayReader.ReadMatrix<double>(Fixture("kornblith_demo_X.npy"));
+        int[] perm = [3, 7, 0, 9, 1, 5, 2, 8, 6, 4];
+        var shuffled = new Matrix<double>(x.Rows, x.Columns);
+        for (int i = 0; i < x.Rows; i++)
+            for (int j = 0; j < x.Columns; j++)
+                shuffled[i, j] = x[i, perm[j]];
+        var b = dir.File("b.npy");
+        NpyWriter.Write(b, shuffled);
+        var pairs = dir.File("pairs.csv");
+        var json = CliRunner.Json("compare", Fixture("kornblith_demo_X.npy"), b, "--measures", "match-hungarian", "--save-matching", pairs);
+        Assert.Equal(1.0, json.GetProperty("measures").GetProperty("match-hungarian").GetDouble(), 12);
+        var table = CsvReader.ReadTable(pairs);
+        var unitA = table.ParseColumn<double>("unit_a");
+        var unitB = table.ParseColumn<double>("unit_b");
+        for (int i = 0; i < unitA.Length; i++)
+            Assert.Equal(unitA[i], perm[(int)unitB[i]]);
+    }
+
+    [Fact]
+    public void ReferenceProtocolJson()
+    {
+        using var dir = new TempDir();
+        var rng = new Random(5);
+        string Make(string name, double mix)
+        {
+            var m = new Matrix<double>(60, 6);
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = rng.NextDouble();
+            var p = dir.File(name);
+            NpyWriter.Write(p, m);
+            return p;
+        }
+        var a = Enumerable.Range(0, 3).Select(i => Make($"a{i}.npy", 0)).ToArray();
+        var b = Enumerable.Range(0, 3).Select(i => Make($"b{i}.npy", 1)).ToArray();
+        var json = CliRunner.Json(["compare", "--runs", .. a, "--vs", .. b, "--measure", "cka-linear"]);
+        Assert.Equal("cka-linear", json.GetProperty("measure").GetString());
+        Assert.True(json.GetProperty("exact").GetBoolean());
+        Assert.Equal(0.2, json.GetProperty("min_attainable_pvalue").GetDouble(), 12); // 3 + 3 runs: 10 distinct labelings, two-sided
+        Assert.Equal(6, json.GetProperty("similarities").GetArrayLength());
+        Assert.Contains("cannot reach", json.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void BadInputsGiveExitCodes()
+    {
+        using var dir = new TempDir();
+        var small = dir.File("small.npy");
+        NpyWriter.Write(small, new Matrix<double>(3, 2, [1, 2, 3, 4, 5, 7]));
+        Assert.Equal(3, CliRunner.Run("compare", Fixture("kornblith_demo_X.npy"), small).Code);       // row mismatch
+        Assert.Equal(3, CliRunner.Run("compare", small, small, "--measures", "cka-debiased").Code);  // n < 4
+        Assert.Equal(2, CliRunner.Run("compare", small, small, "--measures", "cka-lineer").Code);    // typo
+        Assert.Equal(2, CliRunner.Run("compare", "--runs", small, "--vs", small).Code);               // < 2 runs
+    }
+}
