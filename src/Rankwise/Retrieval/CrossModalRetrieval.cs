@@ -30,7 +30,7 @@ public static class CrossModalRetrieval
         ArgumentNullException.ThrowIfNull(scores);
         options ??= CrossModalOptions.Default;
         Validate(scores.Rows, scores.Columns, options, "scores");
-        int at = scores.Data.AsSpan().IndexOf(double.NaN);
+        int at = scores.Data.AsSpan().IndexOfAnyExceptInRange(double.NegativeInfinity, double.PositiveInfinity);
         if (at >= 0)
             throw new RankwiseInputException("scores", $"entry [{at / scores.Columns}, {at % scores.Columns}] is NaN; scores must be numbers");
         return Run(scores.Rows, scores.Columns, (image, caption) => scores[image, caption],
