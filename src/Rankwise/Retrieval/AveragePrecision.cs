@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Rankwise.Retrieval;
 
 /// <summary>
@@ -14,7 +12,8 @@ namespace Rankwise.Retrieval;
 /// order. <see cref="AveragePrecisionMethod"/> says how the curve is summarised.</para>
 /// <para>A query without relevant items has an undefined AP: these methods return NaN (scikit-learn 1.2 returns
 /// −0.0 with a warning). Scores may be ±∞; a NaN score throws <see cref="RankwiseInputException"/>. Inputs are not
-/// modified. Cost: O(n log n) for scores, O(n) for a ranked list.</para>
+/// modified. Cost: O(R log R + n log R) for n scores with R relevant items (only the relevant scores are sorted),
+/// O(n) for a ranked list.</para>
 /// </remarks>
 public static class AveragePrecision
 {
@@ -30,24 +29,8 @@ public static class AveragePrecision
         if (scores.Length != relevant.Length)
             throw new RankwiseInputException("relevant", $"has {relevant.Length} entries but scores has {scores.Length}");
         AveragePrecisionCore.CheckNoNaN(scores, "scores");
-        int n = scores.Length;
-        double[] s = ArrayPool<double>.Shared.Rent(n);
-        bool[] r = ArrayPool<bool>.Shared.Rent(n);
-        int[] tp = ArrayPool<int>.Shared.Rent(n);
-        int[] count = ArrayPool<int>.Shared.Rent(n);
-        try
-        {
-            scores.CopyTo(s);
-            relevant.CopyTo(r);
-            return AveragePrecisionCore.FromScoresInPlace(s.AsSpan(0, n), r.AsSpan(0, n), method, tp, count);
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(s);
-            ArrayPool<bool>.Shared.Return(r);
-            ArrayPool<int>.Shared.Return(tp);
-            ArrayPool<int>.Shared.Return(count);
-        }
+        using var workspace = new AveragePrecisionWorkspace(scores.Length);
+        return workspace.FromScores(scores, relevant, method);
     }
 
     /// <summary>AP of one query from scores and 0/1 relevance labels (scikit-learn's <c>y_true</c>).</summary>
@@ -78,18 +61,8 @@ public static class AveragePrecision
         int total = totalRelevant ?? inList;
         if (total < inList)
             throw new RankwiseInputException("totalRelevant", $"is {total} but the ranked list already holds {inList} relevant items");
-        int n = rankedRelevance.Length;
-        int[] tp = ArrayPool<int>.Shared.Rent(n);
-        int[] count = ArrayPool<int>.Shared.Rent(n);
-        try
-        {
-            return AveragePrecisionCore.FromRanked(rankedRelevance, total, method, tp, count);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(tp);
-            ArrayPool<int>.Shared.Return(count);
-        }
+        using var workspace = new AveragePrecisionWorkspace(rankedRelevance.Length);
+        return workspace.FromRanked(rankedRelevance, total, method);
     }
 
     /// <summary>AP of a 0/1 relevance list in ranked order (best first); see the <see cref="bool"/> overload.</summary>

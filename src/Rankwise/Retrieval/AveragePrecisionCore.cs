@@ -1,62 +1,11 @@
 namespace Rankwise.Retrieval;
 
 /// <summary>
-/// The shared driver behind every average-precision entry point: builds the precision–recall curve (one point per
-/// distinct score, or per ranked position) into caller-owned scratch and summarises it by
-/// <see cref="AveragePrecisionMethod"/>.
+/// Summaries of a precision–recall curve by <see cref="AveragePrecisionMethod"/> and input checks shared by every
+/// average-precision entry point (the curves are built by <see cref="AveragePrecisionWorkspace"/>).
 /// </summary>
 internal static class AveragePrecisionCore
 {
-    /// <summary>
-    /// AP of a query given scores and relevance; both spans are sorted in place (ascending by score) and
-    /// <paramref name="pointTp"/>/<paramref name="pointCount"/> (length ≥ n) are overwritten. NaN when there is no
-    /// relevant item. Scores must not contain NaN (checked by the callers).
-    /// </summary>
-    public static double FromScoresInPlace(
-        Span<double> scores, Span<bool> relevant, AveragePrecisionMethod method, Span<int> pointTp, Span<int> pointCount)
-    {
-        int n = scores.Length;
-        int positives = CountTrue(relevant);
-        if (positives == 0)
-            return double.NaN;
-        scores.Sort(relevant);
-        int points = 0, tp = 0, count = 0;
-        int i = n - 1;
-        while (i >= 0)
-        {
-            double s = scores[i];
-            do
-            {
-                if (relevant[i])
-                    tp++;
-                count++;
-                i--;
-            }
-            while (i >= 0 && scores[i] == s);
-            pointTp[points] = tp;
-            pointCount[points] = count;
-            points++;
-        }
-        return Summarise(pointTp[..points], pointCount[..points], positives, method);
-    }
-
-    /// <summary>AP of a relevance list in ranked order; <paramref name="totalRelevant"/> is the recall denominator.</summary>
-    public static double FromRanked(
-        ReadOnlySpan<bool> ranked, int totalRelevant, AveragePrecisionMethod method, Span<int> pointTp, Span<int> pointCount)
-    {
-        if (totalRelevant == 0)
-            return double.NaN;
-        int tp = 0;
-        for (int i = 0; i < ranked.Length; i++)
-        {
-            if (ranked[i])
-                tp++;
-            pointTp[i] = tp;
-            pointCount[i] = i + 1;
-        }
-        return Summarise(pointTp[..ranked.Length], pointCount[..ranked.Length], totalRelevant, method);
-    }
-
     /// <summary>
     /// Summarises curve points k = 0..m−1 with cumulative relevant count tp[k] and cumulative item count count[k]
     /// (both non-decreasing) for <paramref name="totalRelevant"/> relevant items in all. Overwrites nothing.

@@ -13,7 +13,7 @@ namespace Rankwise.Retrieval;
 /// scikit-learn rule of <c>average_precision_score</c>, which the non-interpolated method reproduces exactly), so
 /// the result never depends on item order. Duplicate embeddings give bitwise-equal scores and hence exact ties.</para>
 /// <para>A query with no relevant item (its labels are shared by no other item) is handled by
-/// <see cref="NoRelevantPolicy"/> (skipped and counted by default). Cost: O(n² d) for the scores plus O(n² log n)
+/// <see cref="NoRelevantPolicy"/> (skipped and counted by default). Cost: O(n² d) for the scores plus O(n² log R)
 /// for the rankings, parallel over queries; inputs are not modified.</para>
 /// </remarks>
 public static class LabelRetrieval
@@ -127,8 +127,10 @@ public static class LabelRetrieval
     {
         ItemLabels.SharedLabelOracle oracle = ItemLabels.Oracle(queryLabels, databaseLabels);
         var perQuery = new double[queryLabels.Count];
-        QueryRunner.Run(queryLabels.Count, items, (q, s, r, tp, count) =>
+        QueryRunner.Run(queryLabels.Count, items, (q, workspace) =>
         {
+            Span<double> s = workspace.Scores;
+            Span<bool> r = workspace.Relevant;
             int m = 0;
             for (int j = 0; j < items; j++)
             {
@@ -138,7 +140,7 @@ public static class LabelRetrieval
                 r[m] = oracle.Share(q, j);
                 m++;
             }
-            return AveragePrecisionCore.FromScoresInPlace(s[..m], r[..m], method, tp, count);
+            return workspace.FromScores(s[..m], r[..m], method);
         }, perQuery);
         return MeanAveragePrecisionResult.FromPerQuery(perQuery, method, policy, "labels");
     }

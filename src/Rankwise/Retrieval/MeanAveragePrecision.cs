@@ -39,12 +39,8 @@ public static class MeanAveragePrecision
         }
         int items = scores.Columns;
         var perQuery = new double[scores.Rows];
-        QueryRunner.Run(scores.Rows, items, (q, s, r, tp, count) =>
-        {
-            scores.Row(q).CopyTo(s);
-            flags.AsSpan(q * items, items).CopyTo(r);
-            return AveragePrecisionCore.FromScoresInPlace(s[..items], r[..items], method, tp, count);
-        }, perQuery);
+        QueryRunner.Run(scores.Rows, items,
+            (q, workspace) => workspace.FromScores(scores.Row(q), flags.AsSpan(q * items, items), method), perQuery);
         return MeanAveragePrecisionResult.FromPerQuery(perQuery, method, policy, "relevance");
     }
 
@@ -75,13 +71,8 @@ public static class MeanAveragePrecision
             maxItems = Math.Max(maxItems, scores[q].Length);
         }
         var perQuery = new double[scores.Count];
-        QueryRunner.Run(scores.Count, maxItems, (q, s, r, tp, count) =>
-        {
-            int n = scores[q].Length;
-            scores[q].CopyTo(s);
-            relevance[q].CopyTo(r);
-            return AveragePrecisionCore.FromScoresInPlace(s[..n], r[..n], method, tp, count);
-        }, perQuery);
+        QueryRunner.Run(scores.Count, maxItems,
+            (q, workspace) => workspace.FromScores(scores[q], relevance[q], method), perQuery);
         return MeanAveragePrecisionResult.FromPerQuery(perQuery, method, policy, "relevance");
     }
 

@@ -143,6 +143,48 @@ public class AveragePrecisionTests
     }
 
     [Fact]
+    public void SignedZerosTie()
+    {
+        // -0.0 == 0.0: one tied group (numpy's diff is 0 there too).
+        Assert.Equal(AveragePrecision.Compute([0.0, 0.0, -1], [0, 1, 1]), AveragePrecision.Compute([-0.0, 0.0, -1], [0, 1, 1]));
+        Assert.Equal(0.5 * 0.5 + 0.5 * 2.0 / 3, AveragePrecision.Compute([-0.0, 0.0, -1], [0, 1, 1]), 15);
+    }
+
+    [Fact]
+    public void MatchesNaiveFullSortOnLargeRandomInputs()
+    {
+        // Independent check of the O(N log R) curve construction against a plain sort of all items.
+        var random = new Random(17);
+        for (int trial = 0; trial < 30; trial++)
+        {
+            int n = random.Next(100, 3000);
+            int levels = random.Next(2, 50);
+            double[] scores = Enumerable.Range(0, n).Select(_ => (double)random.Next(levels)).ToArray();
+            bool[] relevant = Enumerable.Range(0, n).Select(_ => random.Next(10) == 0).ToArray();
+            int[] order = Enumerable.Range(0, n).OrderByDescending(i => scores[i]).ToArray();
+            int total = relevant.Count(v => v);
+            if (total == 0)
+                continue;
+            double expected = 0;
+            int tp = 0, k = 0;
+            for (int i = 0; i < n;)
+            {
+                int start = i, groupTp = 0;
+                while (i < n && scores[order[i]] == scores[order[start]])
+                {
+                    if (relevant[order[i]])
+                        groupTp++;
+                    i++;
+                }
+                tp += groupTp;
+                k = i;
+                expected += (double)groupTp / total * tp / k;
+            }
+            Assert.Equal(expected, AveragePrecision.Compute(scores, relevant), 12);
+        }
+    }
+
+    [Fact]
     public void InfiniteScoresAreOrdered()
     {
         Assert.Equal(1.0, AveragePrecision.Compute([double.PositiveInfinity, 0, double.NegativeInfinity], [1, 0, 0]));
