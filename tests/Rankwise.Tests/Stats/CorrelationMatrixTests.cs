@@ -23,7 +23,8 @@ public class CorrelationMatrixTests
                 ("pearson", null) => CorrelationMatrix.Pearson(a),
                 ("pearson", { } b) => CorrelationMatrix.Pearson(a, ToMatrix(b)),
                 ("spearman", null) => CorrelationMatrix.Spearman(a),
-                (_, { } b) => CorrelationMatrix.Spearman(a, ToMatrix(b)),
+                ("spearman", { } b) => CorrelationMatrix.Spearman(a, ToMatrix(b)),
+                _ => throw new InvalidDataException($"unknown matrix kind {c.Kind}"),
             };
             Assert.Equal(c.Expected.Length, result.Rows);
             Assert.Equal(c.Expected[0].Length, result.Columns);
