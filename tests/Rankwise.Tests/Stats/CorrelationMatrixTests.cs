@@ -42,6 +42,7 @@ public class CorrelationMatrixTests
     [InlineData(33, 10)]
     [InlineData(130, 7)]
     [InlineData(257, 12)]
+    [InlineData(1500, 40)]
     public void AgreesWithPairwiseCorrelations(int rows, int columns)
     {
         var rng = new Random(rows * 31 + columns);
