@@ -97,9 +97,12 @@ public static class CorrelationMatrix
         return new Matrix<double>(a.Count, b.Count, result, rowLabels, columnNames);
     }
 
-    /// <summary>Centred (optionally ranked) columns stored contiguously.</summary>
+    /// <summary>The centred (optionally ranked) data, row-major n × p, with per-column flags.</summary>
     private sealed class Columns
     {
+        private const int Group = 8;
+        private const int Block = 256;
+
         private Columns(double[] data, int count, int length, bool[] constant)
         {
             Data = data;
@@ -108,6 +111,7 @@ public static class CorrelationMatrix
             Constant = constant;
         }
 
+        /// <summary>Row-major centred data (Length rows × Count columns).</summary>
         public double[] Data { get; }
         public int Count { get; }
         public int Length { get; }
@@ -117,35 +121,85 @@ public static class CorrelationMatrix
         {
             int n = m.Rows, p = m.Columns;
             var data = new double[checked(n * p)];
+            T[] source = m.Data;
+            for (int i = 0; i < data.Length; i++) data[i] = double.CreateTruncating(source[i]);
             var constant = new bool[p];
-            var column = new double[n];
-            var scratch = new int[n];
-            for (int j = 0; j < p; j++)
+            for (int j = 0; j < p; j++) constant[j] = true;
+            for (int k = 1; k < n; k++)
             {
-                for (int i = 0; i < n; i++) column[i] = double.CreateTruncating(m.Data[i * p + j]);
-                Span<double> target = data.AsSpan(j * n, n);
-                constant[j] = n == 0 || PairedSamples.IsConstant(column);
-                if (rank)
-                    Rank.RankDataInPlace(column, target, scratch);
-                else
-                    column.CopyTo(target);
-                double mean = CenteredSums.Mean(target);
-                for (int i = 0; i < n; i++) target[i] -= mean;
+                ReadOnlySpan<double> row = data.AsSpan(k * p, p), first = data.AsSpan(0, p);
+                for (int j = 0; j < p; j++)
+                    if (row[j] != first[j]) constant[j] = false;
+            }
+            if (rank) RankColumns(data, n, p);
+            double[] means = ColumnSums(data, n, p, square: false);
+            for (int j = 0; j < p; j++) means[j] /= n;
+            for (int k = 0; k < n; k++)
+            {
+                Span<double> row = data.AsSpan(k * p, p);
+                for (int j = 0; j < p; j++) row[j] -= means[j];
             }
             return new Columns(data, p, n, constant);
         }
 
+        /// <summary>Replaces every column by its average ranks, groups of 8 columns in parallel.</summary>
+        private static void RankColumns(double[] data, int n, int p)
+        {
+            int groups = (p + Group - 1) / Group;
+            int workers = (long)n * p > 1 << 16 ? Math.Min(Environment.ProcessorCount, groups) : 1;
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            {
+                var values = new double[Group * n];
+                var ranks = new double[n];
+                var scratch = new int[n];
+                for (int g = worker; g < groups; g += workers)
+                {
+                    int j0 = g * Group;
+                    int width = Math.Min(Group, p - j0);
+                    for (int k = 0; k < n; k++)
+                        for (int c = 0; c < width; c++)
+                            values[c * n + k] = data[k * p + j0 + c];
+                    for (int c = 0; c < width; c++)
+                    {
+                        Rank.RankDataInPlace(values.AsSpan(c * n, n), ranks, scratch);
+                        ranks.CopyTo(values, c * n);
+                    }
+                    for (int k = 0; k < n; k++)
+                        for (int c = 0; c < width; c++)
+                            data[k * p + j0 + c] = values[c * n + k];
+                }
+            });
+        }
+
+        /// <summary>Σₖ x[k, j] (or Σₖ x[k, j]²) for every column: row blocks summed plainly, blocks compensated.</summary>
+        internal static double[] ColumnSums(double[] data, int n, int p, bool square)
+        {
+            var total = new CompensatedSum[p];
+            var block = new double[p];
+            for (int k0 = 0; k0 < n; k0 += Block)
+            {
+                Array.Clear(block);
+                int k1 = Math.Min(n, k0 + Block);
+                for (int k = k0; k < k1; k++)
+                {
+                    ReadOnlySpan<double> row = data.AsSpan(k * p, p);
+                    if (square)
+                        for (int j = 0; j < p; j++) block[j] += row[j] * row[j];
+                    else
+                        for (int j = 0; j < p; j++) block[j] += row[j];
+                }
+                for (int j = 0; j < p; j++) total[j].Add(block[j]);
+            }
+            var result = new double[p];
+            for (int j = 0; j < p; j++) result[j] = total[j].Value;
+            return result;
+        }
+
         public double[] Norms()
         {
-            var norms = new double[Count];
-            for (int j = 0; j < Count; j++)
-            {
-                ReadOnlySpan<double> c = Data.AsSpan(j * Length, Length);
-                var sum = new CompensatedSum();
-                foreach (double v in c) sum.Add(v * v);
-                norms[j] = Math.Sqrt(sum.Value);
-            }
-            return norms;
+            double[] squares = ColumnSums(Data, Length, Count, square: true);
+            for (int j = 0; j < Count; j++) squares[j] = Math.Sqrt(squares[j]);
+            return squares;
         }
     }
 }

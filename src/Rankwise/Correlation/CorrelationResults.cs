@@ -12,6 +12,8 @@ internal static class CorrelationResults
 
     internal const string NaNWarning = "the input contains NaN, so the result is NaN (use NanPolicy.Omit to drop incomplete pairs)";
 
+    internal const string InfiniteWarning = "the input contains infinite values, so the correlation is undefined";
+
     internal static string TooFewWarning(long n, int minimum = 2) =>
         $"{n} pair{(n == 1 ? "" : "s")} available; at least {minimum} are needed, so the correlation is undefined";
 

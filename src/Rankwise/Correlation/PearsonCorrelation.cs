@@ -18,7 +18,7 @@ namespace Rankwise.Correlation;
 /// 2 pairs (scipy raises instead), a constant input, or NaN under <see cref="NanPolicy.Propagate"/>.
 /// With <see cref="NanPolicy.Omit"/> incomplete pairs are dropped first (scipy 1.10's pearsonr has no
 /// nan_policy; the result equals pearsonr on the complete pairs). A "nearly constant" warning is added
-/// when ‖x − x̄‖ &lt; 10⁻¹³·|x̄|, like scipy.</para>
+/// when ‖x − x̄‖ &lt; 10⁻¹³·|x̄|, like scipy. Infinite values make r NaN (with a warning; scipy raises).</para>
 /// </remarks>
 public static class PearsonCorrelation
 {
@@ -56,6 +56,7 @@ public static class PearsonCorrelation
         else
         {
             r = Coefficient(data.X, data.Y, out bool xNearlyConstant, out bool yNearlyConstant);
+            if (double.IsNaN(r)) warnings.Add(CorrelationResults.InfiniteWarning);
             if (xNearlyConstant) warnings.Add(CorrelationResults.NearlyConstantWarning("x"));
             if (yNearlyConstant) warnings.Add(CorrelationResults.NearlyConstantWarning("y"));
             p = PValue(r, n, alternative);
@@ -94,7 +95,7 @@ public static class PearsonCorrelation
     /// <c>PearsonRResult.confidence_interval</c>): z = artanh(r), se = 1/√(n − 3); two-sided
     /// [tanh(z − h·se), tanh(z + h·se)] with h = Φ⁻¹(½ + level/2); <see cref="Alternative.Less"/>
     /// [−1, tanh(z + h·se)] and <see cref="Alternative.Greater"/> [tanh(z − h·se), 1] with h = Φ⁻¹(level).
-    /// For n ≤ 3 the interval is [−1, 1]. Method name <c>fisher</c>.
+    /// For n ≤ 3 the interval is [−1, 1]; otherwise a NaN <paramref name="r"/> gives NaN ends. Method name <c>fisher</c>.
     /// </summary>
     /// <param name="r">The correlation coefficient.</param>
     /// <param name="n">The number of pairs.</param>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -5,133 +6,132 @@ using System.Runtime.InteropServices;
 namespace Rankwise.Numerics;
 
 /// <summary>
-/// Gram products G[i, j] = ⟨aᵢ, bⱼ⟩ of column vectors stored contiguously ("column-major": vector i
-/// occupies <c>[i·n, (i + 1)·n)</c>). The kernel computes a 4 × 2 tile of dot products at once with
-/// SIMD accumulators over 256-element chunks of the vectors, so each loaded chunk of a is reused for
-/// every b vector while it sits in L1; tiles are distributed over threads for large problems.
+/// Gram products G = AᵀB, G[i, j] = Σₖ A[k, i]·B[k, j], of row-major n × p and n × q matrices (rows are
+/// samples, so G holds the inner products of the columns), computed like a GEMM: the shared dimension is cut into blocks of
+/// <see cref="BlockK"/>; each block of a and b is packed into panels of <see cref="PanelA"/> and
+/// <see cref="PanelB"/> vectors interleaved element by element; a register-blocked micro-kernel
+/// accumulates a PanelA × PanelB tile of G with SIMD multiply–adds (outer products, no horizontal sums).
+/// Panels of a are distributed over threads, so each thread owns whole rows of G.
 /// </summary>
 internal static class GramProduct
 {
-    private const int Chunk = 256;
-    private const int TileA = 4;
-    private const int TileB = 2;
+    private const int BlockK = 256;
+    private const int PanelA = 4;
+    private static readonly int PanelB = 2 * Vector<double>.Count;
 
     /// <summary>
-    /// Fills <paramref name="result"/> (p × q, row-major) with ⟨aᵢ, bⱼ⟩; when <paramref name="symmetric"/>
-    /// (a and b are the same vectors) only j ≥ i is computed and mirrored.
+    /// Fills <paramref name="result"/> (p × q, row-major) with AᵀB for row-major <paramref name="a"/> (n × p) and
+    /// <paramref name="b"/> (n × q); when <paramref name="symmetric"/> (a and b are the same matrix) only the
+    /// tiles on or above the diagonal are computed and the rest is mirrored.
     /// </summary>
     internal static void Compute(double[] a, int p, double[] b, int q, int n, double[] result, bool symmetric)
     {
-        int rowBlocks = (p + TileA - 1) / TileA;
+        Array.Clear(result, 0, p * q);
+        if (n == 0 || p == 0 || q == 0) return;
+        int panelsA = (p + PanelA - 1) / PanelA;
+        int panelsB = (q + PanelB - 1) / PanelB;
+        int blockCount = (n + BlockK - 1) / BlockK;
         long work = (long)p * q * n;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = work > 1 << 22 ? Environment.ProcessorCount : 1 };
-        Parallel.For(0, rowBlocks, options, block =>
+        int workers = work > 1 << 21 ? Math.Min(Environment.ProcessorCount, panelsA) : 1;
+        double[] packedB = ArrayPool<double>.Shared.Rent(panelsB * PanelB * BlockK);
+        double[] packedA = ArrayPool<double>.Shared.Rent(panelsA * PanelA * BlockK);
+        try
         {
-            int i0 = block * TileA;
-            int rows = Math.Min(TileA, p - i0);
-            int jStart = symmetric ? i0 / TileB * TileB : 0;
-            Span<double> tile = stackalloc double[TileA * TileB];
-            for (int j0 = jStart; j0 < q; j0 += TileB)
+            for (int block = 0; block < blockCount; block++)
             {
-                int cols = Math.Min(TileB, q - j0);
-                tile.Clear();
-                for (int k0 = 0; k0 < n; k0 += Chunk)
+                int k0 = block * BlockK;
+                int kc = Math.Min(BlockK, n - k0);
+                Pack(b, q, n, k0, kc, PanelB, packedB);
+                Pack(a, p, n, k0, kc, PanelA, packedA);
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
                 {
-                    int length = Math.Min(Chunk, n - k0);
-                    if (rows == TileA && cols == TileB)
-                        Kernel4x2(a, b, n, i0, j0, k0, length, tile);
-                    else
-                        EdgeKernel(a, b, n, i0, rows, j0, cols, k0, length, tile);
-                }
-                for (int r = 0; r < rows; r++)
-                {
-                    for (int c = 0; c < cols; c++)
+                    Span<double> tile = stackalloc double[PanelA * PanelB];
+                    for (int ia = worker; ia < panelsA; ia += workers)
                     {
-                        int i = i0 + r, j = j0 + c;
-                        if (symmetric && j < i) continue;
-                        result[(long)i * q + j] = tile[r * TileB + c];
-                        if (symmetric) result[(long)j * q + i] = tile[r * TileB + c];
+                        int i0 = ia * PanelA;
+                        int firstPanelB = symmetric ? i0 / PanelB : 0;
+                        ReadOnlySpan<double> panelA = packedA.AsSpan(ia * PanelA * BlockK, kc * PanelA);
+                        for (int jb = firstPanelB; jb < panelsB; jb++)
+                        {
+                            ReadOnlySpan<double> panelB = packedB.AsSpan(jb * PanelB * BlockK, kc * PanelB);
+                            MicroKernel(panelA, panelB, kc, tile);
+                            int j0 = jb * PanelB;
+                            int rows = Math.Min(PanelA, p - i0), cols = Math.Min(PanelB, q - j0);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                Span<double> target = result.AsSpan((i0 + r) * q + j0, cols);
+                                ReadOnlySpan<double> source = tile.Slice(r * PanelB, cols);
+                                for (int c = 0; c < cols; c++) target[c] += source[c];
+                            }
+                        }
                     }
-                }
+                });
             }
-        });
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(packedA);
+            ArrayPool<double>.Shared.Return(packedB);
+        }
+        if (symmetric)
+        {
+            for (int i = 0; i < p; i++)
+                for (int j = 0; j < i; j++)
+                    result[i * q + j] = result[j * q + i];
+        }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel4x2(double[] a, double[] b, int n, int i0, int j0, int k0, int length, Span<double> tile)
+    /// <summary>
+    /// Packs rows [k0, k0 + kc) of the row-major n × <paramref name="count"/> matrix into panels of
+    /// <paramref name="width"/> columns: panel t holds, row by row, columns t·width … t·width + width − 1
+    /// (zero beyond the last column).
+    /// </summary>
+    private static void Pack(double[] source, int count, int n, int k0, int kc, int width, double[] packed)
     {
-        ReadOnlySpan<double> a0 = a.AsSpan(i0 * n + k0, length);
-        ReadOnlySpan<double> a1 = a.AsSpan((i0 + 1) * n + k0, length);
-        ReadOnlySpan<double> a2 = a.AsSpan((i0 + 2) * n + k0, length);
-        ReadOnlySpan<double> a3 = a.AsSpan((i0 + 3) * n + k0, length);
-        ReadOnlySpan<double> b0 = b.AsSpan(j0 * n + k0, length);
-        ReadOnlySpan<double> b1 = b.AsSpan((j0 + 1) * n + k0, length);
-        int k = 0;
-        if (Vector.IsHardwareAccelerated && length >= Vector<double>.Count)
+        _ = n;
+        int panels = (count + width - 1) / width;
+        for (int t = 0; t < panels; t++)
         {
-            var va0 = MemoryMarshal.Cast<double, Vector<double>>(a0);
-            var va1 = MemoryMarshal.Cast<double, Vector<double>>(a1);
-            var va2 = MemoryMarshal.Cast<double, Vector<double>>(a2);
-            var va3 = MemoryMarshal.Cast<double, Vector<double>>(a3);
-            var vb0 = MemoryMarshal.Cast<double, Vector<double>>(b0);
-            var vb1 = MemoryMarshal.Cast<double, Vector<double>>(b1);
-            Vector<double> s00 = default, s01 = default, s10 = default, s11 = default,
-                           s20 = default, s21 = default, s30 = default, s31 = default;
-            for (int v = 0; v < vb0.Length; v++)
+            int c0 = t * width;
+            int valid = Math.Min(width, count - c0);
+            Span<double> panel = packed.AsSpan(t * width * BlockK, kc * width);
+            for (int k = 0; k < kc; k++)
             {
-                Vector<double> x0 = vb0[v], x1 = vb1[v];
-                Vector<double> y = va0[v];
-                s00 += y * x0; s01 += y * x1;
-                y = va1[v];
-                s10 += y * x0; s11 += y * x1;
-                y = va2[v];
-                s20 += y * x0; s21 += y * x1;
-                y = va3[v];
-                s30 += y * x0; s31 += y * x1;
-            }
-            tile[0] += Vector.Sum(s00); tile[1] += Vector.Sum(s01);
-            tile[2] += Vector.Sum(s10); tile[3] += Vector.Sum(s11);
-            tile[4] += Vector.Sum(s20); tile[5] += Vector.Sum(s21);
-            tile[6] += Vector.Sum(s30); tile[7] += Vector.Sum(s31);
-            k = vb0.Length * Vector<double>.Count;
-        }
-        for (; k < length; k++)
-        {
-            double x0 = b0[k], x1 = b1[k];
-            tile[0] += a0[k] * x0; tile[1] += a0[k] * x1;
-            tile[2] += a1[k] * x0; tile[3] += a1[k] * x1;
-            tile[4] += a2[k] * x0; tile[5] += a2[k] * x1;
-            tile[6] += a3[k] * x0; tile[7] += a3[k] * x1;
-        }
-    }
-
-    private static void EdgeKernel(double[] a, double[] b, int n, int i0, int rows, int j0, int cols, int k0, int length, Span<double> tile)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<double> ar = a.AsSpan((i0 + r) * n + k0, length);
-            for (int c = 0; c < cols; c++)
-            {
-                ReadOnlySpan<double> bc = b.AsSpan((j0 + c) * n + k0, length);
-                tile[r * TileB + c] += Dot(ar, bc);
+                Span<double> row = panel.Slice(k * width, width);
+                source.AsSpan((k0 + k) * count + c0, valid).CopyTo(row);
+                if (valid < width) row[valid..].Clear();
             }
         }
     }
 
-    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    /// <summary>tile (PanelA × PanelB, row-major) = Σₖ panelA[k, ·]ᵀ panelB[k, ·].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernel(ReadOnlySpan<double> panelA, ReadOnlySpan<double> panelB, int kc, Span<double> tile)
     {
-        int k = 0;
-        double s = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        ReadOnlySpan<Vector<double>> vb = MemoryMarshal.Cast<double, Vector<double>>(panelB);
+        Vector<double> c00 = default, c01 = default, c10 = default, c11 = default,
+                       c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int k = 0; k < kc; k++)
         {
-            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-            Vector<double> acc = default;
-            for (int v = 0; v < vx.Length; v++) acc += vx[v] * vy[v];
-            s = Vector.Sum(acc);
-            k = vx.Length * Vector<double>.Count;
+            Vector<double> b0 = vb[2 * k], b1 = vb[2 * k + 1];
+            int ak = k * PanelA;
+            var a0 = new Vector<double>(panelA[ak]);
+            c00 = Vector.MultiplyAddEstimate(a0, b0, c00);
+            c01 = Vector.MultiplyAddEstimate(a0, b1, c01);
+            var a1 = new Vector<double>(panelA[ak + 1]);
+            c10 = Vector.MultiplyAddEstimate(a1, b0, c10);
+            c11 = Vector.MultiplyAddEstimate(a1, b1, c11);
+            var a2 = new Vector<double>(panelA[ak + 2]);
+            c20 = Vector.MultiplyAddEstimate(a2, b0, c20);
+            c21 = Vector.MultiplyAddEstimate(a2, b1, c21);
+            var a3 = new Vector<double>(panelA[ak + 3]);
+            c30 = Vector.MultiplyAddEstimate(a3, b0, c30);
+            c31 = Vector.MultiplyAddEstimate(a3, b1, c31);
         }
-        for (; k < x.Length; k++) s += x[k] * y[k];
-        return s;
+        Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(tile);
+        t[0] = c00; t[1] = c01;
+        t[2] = c10; t[3] = c11;
+        t[4] = c20; t[5] = c21;
+        t[6] = c30; t[7] = c31;
     }
 }

@@ -91,7 +91,9 @@ public static class Rank
     /// </summary>
     /// <param name="values">The data; not modified unless it overlaps <paramref name="ranks"/>.</param>
     /// <param name="ranks">Receives the 1-based ranks; same length as <paramref name="values"/>.</param>
-    /// <param name="indexScratch">Work space of at least <c>values.Length</c> elements; its contents are overwritten.</param>
+    /// <param name="indexScratch">Work space of at least <c>values.Length</c> elements. On return its first m entries
+    /// (m = number of non-NaN values ranked) hold the stable argsort: the indices of the ranked values in ascending
+    /// order of value, ties in order of appearance.</param>
     /// <param name="ties">How ties are ranked; default <see cref="Ties.Average"/>.</param>
     /// <param name="nanPolicy">NaN handling (see <see cref="Rank"/>); default <see cref="NanPolicy.Propagate"/>.</param>
     /// <exception cref="ArgumentException">A buffer has the wrong length.</exception>

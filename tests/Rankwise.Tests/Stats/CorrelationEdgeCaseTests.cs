@@ -130,6 +130,18 @@ public class CorrelationEdgeCaseTests
     }
 
     [Fact]
+    public void InfinitiesAreValuesForRankMethodsButUndefinedForPearson()
+    {
+        double[] x = [1, double.PositiveInfinity, 3, double.NegativeInfinity, 2];
+        double[] y = [1, 5, 3, -1, 2];
+        var pearson = PearsonCorrelation.Compute(x, y);
+        Assert.True(double.IsNaN(pearson.Statistic));
+        Assert.Contains("infinite", pearson.Warnings.Single());
+        Assert.Equal(1.0, SpearmanCorrelation.Compute(x, y).Statistic, 15);
+        Assert.Equal(1.0, KendallTau.Compute(x, y).Statistic, 15);
+    }
+
+    [Fact]
     public void PearsonNearlyConstantWarning()
     {
         double[] x = [1e10, 1e10 + 1e-4, 1e10 - 1e-4, 1e10];

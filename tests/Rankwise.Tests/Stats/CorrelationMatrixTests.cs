@@ -23,7 +23,8 @@ public class CorrelationMatrixTests
                 ("pearson", null) => CorrelationMatrix.Pearson(a),
                 ("pearson", { } b) => CorrelationMatrix.Pearson(a, ToMatrix(b)),
                 ("spearman", null) => CorrelationMatrix.Spearman(a),
-                (_, { } b) => CorrelationMatrix.Spearman(a, ToMatrix(b)),
+                ("spearman", { } b) => CorrelationMatrix.Spearman(a, ToMatrix(b)),
+                _ => throw new InvalidDataException($"unknown matrix kind {c.Kind}"),
             };
             Assert.Equal(c.Expected.Length, result.Rows);
             Assert.Equal(c.Expected[0].Length, result.Columns);
@@ -41,6 +42,7 @@ public class CorrelationMatrixTests
     [InlineData(33, 10)]
     [InlineData(130, 7)]
     [InlineData(257, 12)]
+    [InlineData(1500, 40)]
     public void AgreesWithPairwiseCorrelations(int rows, int columns)
     {
         var rng = new Random(rows * 31 + columns);
