@@ -37,8 +37,9 @@ public static class CliApp
         bool verbose = args.Contains("--verbose");
         if (parse.Errors.Count > 0)
         {
-            var error = OneLine(parse.Errors[0].Message);
-            stderr.WriteLine($"rankwise: error: {error} (see 'rankwise {CommandPath(parse)} --help')");
+            var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            var error = OneLine(first.Message) + Suggestion(parse);
+            stderr.WriteLine($"rankwise: error: {error} (see '{("rankwise " + CommandPath(parse)).Trim()} --help')");
             return ExitCodes.Usage;
         }
         try
@@ -70,6 +71,20 @@ public static class CliApp
         root.Subcommands.Add(AssignCommand.Build(context));
         root.Subcommands.Add(CompareCommand.Build(context));
         return root;
+    }
+
+    /// <summary>" (did you mean 'x'?)" for an unknown command or option close to a known one; empty otherwise.</summary>
+    private static string Suggestion(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var known = command.Subcommands.Select(c => c.Name)
+            .Concat(command.Options.Concat(parse.RootCommandResult.Command.Options.Where(o => o.Recursive))
+                .SelectMany(o => o.Aliases.Prepend(o.Name)))
+            .Distinct().ToList();
+        foreach (var token in parse.UnmatchedTokens)
+            if (NameSuggestions.Closest(token, known) is { } best)
+                return $" (did you mean '{best}'?)";
+        return "";
     }
 
     private static string OneLine(string message) =>

@@ -84,7 +84,8 @@ public static class CompareCommand
                     Resamples = parse.GetValue(resamples),
                     Seed = parse.GetValue(seed),
                 };
-                return context.Emit(parse, Protocol(runsA, runsB, parse.GetValue(measure)!, settings, options, context));
+                return context.Emit(parse, CliProgress.Run(context, parse, "comparing runs", progress =>
+                    Protocol(runsA, runsB, parse.GetValue(measure)!, settings, options, progress, context)));
             }
             if (files.Length != 2)
                 throw new UsageException("compare needs two representations A B (or --runs ... --vs ...)");
@@ -97,7 +98,8 @@ public static class CompareCommand
             {
                 throw new UsageException("--measures: " + ex.Message);
             }
-            return context.Emit(parse, Pair(files[0], files[1], names, settings, parse.GetValue(saveMatching), context));
+            return context.Emit(parse, CliProgress.Run(context, parse, "computing measures", progress =>
+                Pair(files[0], files[1], names, settings, parse.GetValue(saveMatching), progress, context)));
         });
         return command;
     }
@@ -115,7 +117,8 @@ public static class CompareCommand
         return TensorConversions.ToTensor(m);
     }
 
-    private static CommandOutput Pair(string fileA, string fileB, IReadOnlyList<string> names, MeasureSettings settings, string? saveMatching, CliContext context)
+    private static CommandOutput Pair(string fileA, string fileB, IReadOnlyList<string> names, MeasureSettings settings, string? saveMatching,
+        IProgress<double>? progress, CliContext context)
     {
         using var scope = NewDisposeScope();
         var x = Load(fileA);
@@ -131,6 +134,7 @@ public static class CompareCommand
             try
             {
                 values.Add(MeasureCatalog.Compute(name, x, y, settings));
+                progress?.Report(values.Count / (double)wanted.Count);
             }
             catch (ArgumentException ex)
             {
@@ -172,7 +176,8 @@ public static class CompareCommand
         return output;
     }
 
-    private static CommandOutput Protocol(string[] filesA, string[] filesB, string measure, MeasureSettings settings, PermutationOptions options, CliContext context)
+    private static CommandOutput Protocol(string[] filesA, string[] filesB, string measure, MeasureSettings settings, PermutationOptions options,
+        IProgress<double>? progress, CliContext context)
     {
         using var scope = NewDisposeScope();
         var first = Load(filesA[0]);
@@ -183,7 +188,7 @@ public static class CompareCommand
         RunComparisonResult result;
         try
         {
-            result = RunComparison.Compare(a, b, measure, settings, options, cancellationToken: context.Cancellation);
+            result = RunComparison.Compare(a, b, measure, settings, options, progress, context.Cancellation);
         }
         catch (ArgumentException ex)
         {

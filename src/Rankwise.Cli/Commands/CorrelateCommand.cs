@@ -84,14 +84,16 @@ public static class CorrelateCommand
             {
                 "none" => Correlate.Compute(m, xs, ys, alt, nan),
                 "fisher" => PearsonCorrelation.Compute(xs, ys, alt, nan, level),
-                _ => CorrelationBootstrap.Compute(m, xs, ys, alt, nan, new BootstrapOptions
-                {
-                    Method = ciName switch { "percentile" => BootstrapMethod.Percentile, "basic" => BootstrapMethod.Basic, _ => BootstrapMethod.BCa },
-                    ConfidenceLevel = level,
-                    Resamples = b,
-                    Seed = parse.GetValue(seed),
-                    Alternative = alt,
-                }, context.Cancellation),
+                _ => CliProgress.Run(context, parse, $"bootstrap ({b} resamples)", progress =>
+                    CorrelationBootstrap.Compute(m, xs, ys, alt, nan, new BootstrapOptions
+                    {
+                        Method = ciName switch { "percentile" => BootstrapMethod.Percentile, "basic" => BootstrapMethod.Basic, _ => BootstrapMethod.BCa },
+                        ConfidenceLevel = level,
+                        Resamples = b,
+                        Seed = parse.GetValue(seed),
+                        Alternative = alt,
+                        Progress = progress,
+                    }, context.Cancellation)),
             };
             return context.Emit(parse, ToOutput(result));
         });
