@@ -352,7 +352,8 @@ public static class functional
         CheckRankerShape(ranks, scores);
         var column = positives.unsqueeze(1);
         var positiveRank = ranks.gather(1, column).squeeze(1);
-        var hardestNegative = ranks.scatter(1, column, double.PositiveInfinity).min(1).values;
+        var isPositive = arange(ranks.shape[1], dtype: ScalarType.Int64, device: ranks.device).unsqueeze(0).eq(column);
+        var hardestNegative = ranks.masked_fill(isPositive, double.PositiveInfinity).min(1).values;
         return (positiveRank - hardestNegative + margin).clamp_min(0);
     }
 
