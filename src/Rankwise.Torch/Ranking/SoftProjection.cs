@@ -22,24 +22,47 @@ internal static class SoftProjection
 
     public static Tensor Forward(Tensor values, SoftProjectionOptions options, bool keepState, out SoftProjectionState? state)
     {
+        using var scope = NewDisposeScope();
         long[] shape = values.shape;
         int n = (int)shape[^1];
         long count = values.numel();
         int rows = n == 0 ? 0 : checked((int)(count / n));
-        double[] x = TensorBridge.ToDoubleArray(values);
-        double[] output = GC.AllocateUninitializedArray<double>(x.Length);
+        var input = CpuContiguous(values);
+        var output = empty(shape, values.dtype, CPU);
         state = keepState ? new SoftProjectionState(options, rows, n) : null;
-        SoftProjectionKernel.Forward(x, output, rows, n, options, state);
-        return TensorBridge.FromDoubleArray(output, shape, values.dtype, values.device);
+        if (count > 0)
+        {
+            SoftProjectionKernel.Forward(new TensorRowReader(input, n), new TensorRowWriter(output, n), rows, n, options, state);
+        }
+        GC.KeepAlive(input);
+        return ToDevice(output, values.device).MoveToOuterDisposeScope();
     }
 
     public static Tensor Backward(Tensor gradOutput, SoftProjectionState state)
     {
-        double[] g = TensorBridge.ToDoubleArray(gradOutput);
-        double[] gradInput = GC.AllocateUninitializedArray<double>(g.Length);
-        SoftProjectionKernel.Backward(state, g, gradInput);
-        return TensorBridge.FromDoubleArray(gradInput, gradOutput.shape, gradOutput.dtype, gradOutput.device);
+        using var scope = NewDisposeScope();
+        var g = CpuContiguous(gradOutput);
+        var gradInput = empty(gradOutput.shape, gradOutput.dtype, CPU);
+        if (gradOutput.numel() > 0)
+        {
+            SoftProjectionKernel.Backward(state, new TensorRowReader(g, state.N), new TensorRowWriter(gradInput, state.N));
+        }
+        GC.KeepAlive(g);
+        return ToDevice(gradInput, gradOutput.device).MoveToOuterDisposeScope();
     }
+
+    /// <summary>A detached, contiguous CPU view or copy of <paramref name="tensor"/> (no copy when it already is one).</summary>
+    private static Tensor CpuContiguous(Tensor tensor)
+    {
+        var result = tensor.detach();
+        if (result.device_type != DeviceType.CPU)
+        {
+            result = result.cpu();
+        }
+        return result.contiguous();
+    }
+
+    private static Tensor ToDevice(Tensor cpu, Device device) => device.type == DeviceType.CPU ? cpu : cpu.to(device);
 }
 
 /// <summary>

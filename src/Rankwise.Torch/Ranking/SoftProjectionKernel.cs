@@ -73,13 +73,14 @@ internal static class SoftProjectionKernel
     private const long ParallelThreshold = 16_384;
 
     /// <summary>Computes the forward values of all rows of <paramref name="x"/> into <paramref name="output"/>.</summary>
-    /// <param name="x">Row-major input, rows × n.</param>
-    /// <param name="output">Row-major output, rows × n.</param>
+    /// <param name="x">Input rows (rows × n).</param>
+    /// <param name="output">Output rows (rows × n).</param>
     /// <param name="rows">Number of rows.</param>
     /// <param name="n">Row length.</param>
     /// <param name="options">Operation, regulariser, ε, direction.</param>
     /// <param name="state">Filled for the backward pass when not null.</param>
-    public static void Forward(double[] x, double[] output, int rows, int n, SoftProjectionOptions options, SoftProjectionState? state)
+    public static void Forward(
+        TensorRowReader x, TensorRowWriter output, int rows, int n, SoftProjectionOptions options, SoftProjectionState? state)
     {
         if (rows == 0 || n == 0)
         {
@@ -89,8 +90,8 @@ internal static class SoftProjectionKernel
         ForEachRow(rows, n, (r, ws) =>
         {
             int offset = r * n;
-            var xs = new ReadOnlySpan<double>(x, offset, n);
-            var outs = new Span<double>(output, offset, n);
+            var xs = x.Row(r, ws.In);
+            var outs = output.Row(r, ws.Out);
             Span<int> perm = state is null ? ws.Order.AsSpan(0, n) : state.Permutation.AsSpan(offset, n);
             Span<int> blockEnd = state is null ? ws.BlockEnd.AsSpan(0, n) : state.BlockEnd.AsSpan(offset, n);
             Span<double> weights = state?.Weights is null ? ws.Weights.AsSpan(0, n) : state.Weights.AsSpan(offset, n);
@@ -105,6 +106,7 @@ internal static class SoftProjectionKernel
                     outs.CopyTo(state.Output.AsSpan(offset, n));
                 }
             }
+            output.Commit(r, outs);
         });
     }
 
@@ -112,7 +114,7 @@ internal static class SoftProjectionKernel
     /// Exact vector–Jacobian product: <paramref name="gradInput"/> = Jᵀ <paramref name="gradOutput"/> for every row,
     /// J being the Jacobian of the forward pass recorded in <paramref name="state"/>.
     /// </summary>
-    public static void Backward(SoftProjectionState state, double[] gradOutput, double[] gradInput)
+    public static void Backward(SoftProjectionState state, TensorRowReader gradOutput, TensorRowWriter gradInput)
     {
         int rows = state.Rows, n = state.N;
         if (rows == 0 || n == 0)
@@ -124,25 +126,28 @@ internal static class SoftProjectionKernel
         ForEachRow(rows, n, (r, ws) =>
         {
             int offset = r * n;
-            var g = new ReadOnlySpan<double>(gradOutput, offset, n);
-            var gin = new Span<double>(gradInput, offset, n);
+            var g = gradOutput.Row(r, ws.In);
+            var gin = gradInput.Row(r, ws.Out);
             if (!state.RowFinite[r])
             {
                 gin.Fill(double.NaN);
-                return;
-            }
-            var perm = new ReadOnlySpan<int>(state.Permutation, offset, n);
-            var blockEnd = new ReadOnlySpan<int>(state.BlockEnd, offset, n);
-            var weights = state.Weights is null ? default : new ReadOnlySpan<double>(state.Weights, offset, n);
-            if (options.Operation == SoftOperation.Rank)
-            {
-                var factor = state.Output is null ? default : new ReadOnlySpan<double>(state.Output, offset, n);
-                RankRowBackward(g, gin, perm, blockEnd, weights, factor, scale, ws);
             }
             else
             {
-                SortRowBackward(g, gin, perm, blockEnd, weights);
+                var perm = new ReadOnlySpan<int>(state.Permutation, offset, n);
+                var blockEnd = new ReadOnlySpan<int>(state.BlockEnd, offset, n);
+                var weights = state.Weights is null ? default : new ReadOnlySpan<double>(state.Weights, offset, n);
+                if (options.Operation == SoftOperation.Rank)
+                {
+                    var factor = state.Output is null ? default : new ReadOnlySpan<double>(state.Output, offset, n);
+                    RankRowBackward(g, gin, perm, blockEnd, weights, factor, scale, ws);
+                }
+                else
+                {
+                    SortRowBackward(g, gin, perm, blockEnd, weights);
+                }
             }
+            gradInput.Commit(r, gin);
         });
     }
 
@@ -459,6 +464,8 @@ internal sealed class ProjectionWorkspace
 
     private ProjectionWorkspace(int capacity)
     {
+        In = new double[capacity];
+        Out = new double[capacity];
         Keys = new double[capacity];
         Sorted = new double[capacity];
         Y = new double[capacity];
@@ -472,6 +479,12 @@ internal sealed class ProjectionWorkspace
     }
 
     public int Capacity => Keys.Length;
+
+    /// <summary>A float32 input row widened to float64.</summary>
+    public double[] In { get; }
+
+    /// <summary>An output row before narrowing to float32.</summary>
+    public double[] Out { get; }
 
     public double[] Keys { get; }
 
