@@ -35,9 +35,9 @@ foreach (long[] shape in new[] { new long[] { 256, 100 }, new long[] { 1, 4900 }
 
 double Time(Action action)
 {
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < 100; i++)
     {
-        action();
+        action(); // warm-up: tiered JIT, thread pool, allocator
     }
     var samples = new double[repeats];
     for (int i = 0; i < repeats; i++)

@@ -86,7 +86,7 @@ internal static class SoftProjectionKernel
         {
             return;
         }
-        var constants = new RowConstants(n, options);
+        var constants = new RowConstants(n, options, floatKeys: x.IsSingle);
         ForEachRow(rows, n, (r, ws) =>
         {
             int offset = r * n;
@@ -158,9 +158,10 @@ internal static class SoftProjectionKernel
     /// <summary>Per-call constants shared read-only by all rows.</summary>
     private sealed class RowConstants
     {
-        public RowConstants(int n, SoftProjectionOptions options)
+        public RowConstants(int n, SoftProjectionOptions options, bool floatKeys)
         {
             Options = options;
+            FloatKeys = floatKeys;
             Rho = new double[n];
             for (int k = 0; k < n; k++)
             {
@@ -191,6 +192,9 @@ internal static class SoftProjectionKernel
 
         public SoftProjectionOptions Options { get; }
 
+        /// <summary>The rows hold float32 values: sort packed 32-bit keys with their indices.</summary>
+        public bool FloatKeys { get; }
+
         /// <summary>ρ = (n, n−1, …, 1).</summary>
         public double[] Rho { get; }
 
@@ -209,11 +213,41 @@ internal static class SoftProjectionKernel
 
     /// <summary>
     /// Sorts t = <paramref name="factor"/>·x in decreasing order: fills <paramref name="perm"/> and the sorted values
-    /// <paramref name="sorted"/>. Returns false (and fills nothing useful) if some t is not finite.
+    /// <paramref name="sorted"/> (s_k = t[perm[k]]). Returns false if some t is not finite. Float32 rows sort one array
+    /// of 64-bit words (order-preserving bits of ∓x above the index), which is faster than sorting keys with items;
+    /// the order is the same because x ↦ factor·x is monotone and exact in float64 for float32 x.
     /// </summary>
-    private static bool SortDecreasing(ReadOnlySpan<double> x, double factor, Span<int> perm, Span<double> sorted, Span<double> keys)
+    private static bool SortDecreasing(
+        ReadOnlySpan<double> x, double factor, bool floatKeys, Span<int> perm, Span<double> sorted, ProjectionWorkspace ws)
     {
-        for (int i = 0; i < x.Length; i++)
+        int n = x.Length;
+        if (floatKeys)
+        {
+            var packed = ws.Packed.AsSpan(0, n);
+            bool negate = factor > 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (!double.IsFinite(x[i] * factor))
+                {
+                    return false;
+                }
+                float key = negate ? -(float)x[i] : (float)x[i];
+                uint bits = BitConverter.SingleToUInt32Bits(key);
+                bits = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+                packed[i] = ((ulong)bits << 32) | (uint)i;
+            }
+            packed.Sort();
+            for (int k = 0; k < n; k++)
+            {
+                int i = (int)(uint)packed[k];
+                perm[k] = i;
+                sorted[k] = x[i] * factor;
+            }
+            return true;
+        }
+
+        var keys = ws.Keys.AsSpan(0, n);
+        for (int i = 0; i < n; i++)
         {
             double t = x[i] * factor;
             if (!double.IsFinite(t))
@@ -224,7 +258,7 @@ internal static class SoftProjectionKernel
             perm[i] = i;
         }
         keys.Sort(perm);
-        for (int k = 0; k < keys.Length; k++)
+        for (int k = 0; k < n; k++)
         {
             sorted[k] = -keys[k];
         }
@@ -237,7 +271,7 @@ internal static class SoftProjectionKernel
     {
         int n = x.Length;
         var s = ws.Sorted.AsSpan(0, n);
-        if (!SortDecreasing(x, c.Scale, perm, s, ws.Keys.AsSpan(0, n)))
+        if (!SortDecreasing(x, c.Scale, c.FloatKeys, perm, s, ws))
         {
             output.Fill(double.NaN);
             return false;
@@ -289,7 +323,7 @@ internal static class SoftProjectionKernel
     {
         int n = x.Length;
         var s = ws.Sorted.AsSpan(0, n);
-        if (!SortDecreasing(x, c.Sign, perm, s, ws.Keys.AsSpan(0, n)))
+        if (!SortDecreasing(x, c.Sign, c.FloatKeys, perm, s, ws))
         {
             output.Fill(double.NaN);
             return false;
@@ -466,6 +500,7 @@ internal sealed class ProjectionWorkspace
     {
         In = new double[capacity];
         Out = new double[capacity];
+        Packed = new ulong[capacity];
         Keys = new double[capacity];
         Sorted = new double[capacity];
         Y = new double[capacity];
@@ -485,6 +520,9 @@ internal sealed class ProjectionWorkspace
 
     /// <summary>An output row before narrowing to float32.</summary>
     public double[] Out { get; }
+
+    /// <summary>Packed float32 sort keys and indices.</summary>
+    public ulong[] Packed { get; }
 
     public double[] Keys { get; }
 

@@ -21,6 +21,9 @@ internal readonly unsafe struct TensorRowReader
         this.n = n;
     }
 
+    /// <summary>Whether the tensor is float32 (so every row value is exactly a float).</summary>
+    public bool IsSingle => single;
+
     public ReadOnlySpan<double> Row(int row, Span<double> scratch)
     {
         long offset = (long)row * n;

@@ -123,6 +123,28 @@ public class SoftRankBehaviourTests
         AssertClose(x64.grad!.ToDoubles(), x32.grad!.ToDoubles(), 1e-4, "float32 gradient");
     }
 
+    [Theory]
+    [InlineData("soft_rank", "l2", false)]
+    [InlineData("soft_rank", "kl", true)]
+    [InlineData("soft_sort", "l2", true)]
+    [InlineData("soft_sort", "kl", false)]
+    public void Float32InputsAreSolvedInFloat64(string op, string reg, bool descending)
+    {
+        // float32 rows are widened and solved in float64 (with packed float keys for the sort): the float32 result
+        // is the float64 result of the same values, rounded once
+        using var scope = NewDisposeScope();
+        var f = Op(op, reg, 0.8, descending);
+        var x32 = RandomValues([5, 33], seed: 23).to_type(ScalarType.Float32).requires_grad_(true);
+        var x64 = x32.detach().to_type(ScalarType.Float64).requires_grad_(true);
+        var u = RandomValues([5, 33], seed: 24).to_type(ScalarType.Float32);
+        var y32 = f(x32);
+        var y64 = f(x64);
+        Assert.Equal(y64.to_type(ScalarType.Float32).ToDoubles(), y32.ToDoubles());
+        y32.backward([u]);
+        y64.backward([u.to_type(ScalarType.Float64)]);
+        Assert.Equal(x64.grad!.to_type(ScalarType.Float32).ToDoubles(), x32.grad!.ToDoubles());
+    }
+
     [Fact]
     public void KeepsDeviceDtypeAndShape()
     {
