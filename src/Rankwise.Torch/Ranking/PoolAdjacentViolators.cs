@@ -73,6 +73,40 @@ internal static class PoolAdjacentViolators
         return top + 1;
     }
 
+    /// <summary>
+    /// <see cref="DecreasingKl"/> for the soft rank, where w = log ρ with ρ_k = n − k: the logsumexp of w over a block
+    /// is log Σ_B ρ, so the ρ sums are pooled exactly instead (one log-add-exp and one log per merge).
+    /// </summary>
+    /// <param name="y">First input (the sorted values), length n.</param>
+    /// <param name="logRho">log ρ, length n.</param>
+    /// <param name="starts">Output, length ≥ n: block starts.</param>
+    /// <param name="lseY">Output, length ≥ n: logsumexp of y over each block.</param>
+    /// <param name="rhoSums">Output, length ≥ n: Σ ρ over each block.</param>
+    /// <param name="values">Output, length ≥ n: block values logsumexp(y_B) − log Σ_B ρ.</param>
+    /// <returns>The number of blocks.</returns>
+    public static int DecreasingKlRanks(
+        ReadOnlySpan<double> y, ReadOnlySpan<double> logRho, Span<int> starts, Span<double> lseY, Span<double> rhoSums,
+        Span<double> values)
+    {
+        int n = y.Length, top = -1;
+        for (int k = 0; k < n; k++)
+        {
+            top++;
+            starts[top] = k;
+            lseY[top] = y[k];
+            rhoSums[top] = n - k;
+            values[top] = y[k] - logRho[k];
+            while (top > 0 && values[top - 1] <= values[top])
+            {
+                lseY[top - 1] = LogAddExp(lseY[top - 1], lseY[top]);
+                rhoSums[top - 1] += rhoSums[top];
+                top--;
+                values[top] = lseY[top] - Math.Log(rhoSums[top]);
+            }
+        }
+        return top + 1;
+    }
+
     /// <summary>log(exp(a) + exp(b)) without overflow.</summary>
     public static double LogAddExp(double a, double b)
     {

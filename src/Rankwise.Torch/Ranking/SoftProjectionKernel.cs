@@ -301,16 +301,19 @@ internal static class SoftProjectionKernel
         else
         {
             var lseS = ws.A.AsSpan(0, n);
-            blocks = PoolAdjacentViolators.DecreasingKl(s, c.LogRho, starts, lseS, ws.B.AsSpan(0, n), values);
+            var rhoSums = ws.B.AsSpan(0, n);
+            blocks = PoolAdjacentViolators.DecreasingKlRanks(s, c.LogRho, starts, lseS, rhoSums, values);
             for (int b = 0; b < blocks; b++)
             {
                 int start = starts[b], end = b + 1 < blocks ? starts[b + 1] : n;
                 blockEnd[start] = end;
-                double v = values[b], lse = lseS[b];
+                double lse = lseS[b], rhoSum = rhoSums[b];
                 for (int k = start; k < end; k++)
                 {
-                    output[perm[k]] = Math.Exp(s[k] - v);
-                    weights[k] = Math.Exp(s[k] - lse);
+                    // r = exp(s − v) with v = lse − log Σρ, i.e. the softmax weight times Σ_B ρ
+                    double weight = Math.Exp(s[k] - lse);
+                    weights[k] = weight;
+                    output[perm[k]] = weight * rhoSum;
                 }
             }
         }
