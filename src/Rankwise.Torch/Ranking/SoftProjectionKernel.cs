@@ -27,15 +27,16 @@ internal sealed class SoftProjectionState
         Rows = rows;
         N = n;
         int size = checked(rows * n);
-        Permutation = new int[size];
-        BlockEnd = new int[size];
+        // every entry that the backward pass reads is written by the forward pass first
+        Permutation = GC.AllocateUninitializedArray<int>(size);
+        BlockEnd = GC.AllocateUninitializedArray<int>(size);
         RowFinite = new bool[rows];
         if (options.Regularization == SoftRegularization.Kl)
         {
-            Weights = new double[size];
+            Weights = GC.AllocateUninitializedArray<double>(size);
             if (options.Operation == SoftOperation.Rank)
             {
-                Output = new double[size];
+                Output = GC.AllocateUninitializedArray<double>(size);
             }
         }
     }

@@ -37,7 +37,9 @@ public static class functional
     /// Gradient: exact and analytic through a custom autograd function (not an unrolled graph); for l2 it is the
     /// incoming gradient minus its block means (times ±1/ε), for kl the block sums are softmax-weighted. It is
     /// first-order only. The output is piecewise linear (l2) / piecewise smooth (kl); at the measure-zero points where
-    /// two isotonic blocks have equal values the one-sided derivative of the merged block is returned.
+    /// two isotonic blocks have equal values the one-sided derivative of the merged block is returned. The blocks are
+    /// those of the solver itself (torchsort and fast-soft-sort re-detect them from the solution with a 1e-9 tolerance,
+    /// which differs only within 1e-9 of such points).
     /// </para>
     /// <para>A row containing NaN or ±∞ (or overflowing x/ε) gives a row of NaN outputs and NaN gradients.</para>
     /// </remarks>
