@@ -29,7 +29,8 @@ public static class functional
     /// </para>
     /// <para>
     /// Ranks are 1-based: as ε → 0 the output tends to the hard ranks (1 = smallest value when ascending,
-    /// 1 = largest when descending); as ε grows all entries tend to the mean rank (n+1)/2. Tied values always share
+    /// 1 = largest when descending), exactly once ε is below every gap between sorted values (l2); as ε grows all
+    /// entries tend to the mean rank (n+1)/2. The l2 ranks lie in [1, n] and sum to n(n+1)/2. Tied values always share
     /// an isotonic block and get equal soft ranks; the operator is differentiable there. Golden values:
     /// soft_rank([5, 1, 2], ε=1) = [3, 1, 2]; ε=2 gives [3, 1.25, 1.75].
     /// </para>
@@ -66,8 +67,9 @@ public static class functional
     /// With ρ = (n, …, 1), w = ρ/ε and sign = −1 (ascending) or +1 (descending): sort sign·x in decreasing order
     /// (s), solve the isotonic problem v = argmin_{v₁≥…≥vₙ} ½‖v − (w − s)‖² (l2) or
     /// argmin ⟨e^{w−v}, 1⟩ + ⟨e^{s}, v⟩ (kl) by pool-adjacent-violators, and return sign·(w − v). This is the
-    /// projection of ρ/ε onto the permutahedron of x. As ε → 0 the output tends to the sorted values; for large ε the
-    /// l2 output is an evenly spaced sequence with the same mean as x. Golden values: soft_sort([5, 1, 2], ε=1) =
+    /// projection of ρ/ε onto the permutahedron of x. As ε → 0 the output tends to the sorted values (exactly, once
+    /// 1/ε exceeds every gap between them); for large ε the l2 output is evenly spaced by 1/ε around the mean of x.
+    /// The l2 output always sums to Σx. Golden values: soft_sort([5, 1, 2], ε=1) =
     /// [5/3, 8/3, 11/3], ε=0.1 gives [1, 2, 5].
     /// </para>
     /// <para>
@@ -99,7 +101,7 @@ public static class functional
     /// <para>
     /// Ascending (default): rank_i = 1 + Σ_{j≠i} σ(λ(y_i − y_j)); descending: rank_i = 1 + Σ_{j≠i} σ(λ(y_j − y_i)),
     /// σ(z) = 1/(1 + e^{−z}). The ranks lie in (1, n) and tend to the hard ranks as λ → ∞ (ties get the average rank
-    /// for every λ). With <paramref name="normalize"/> they are divided by n, into (1/n, 1] — SoDeep's convention, whose
+    /// for every λ). With <paramref name="normalize"/> they are divided by n, into (1/n, 1) — SoDeep's convention, whose
     /// sorters rank in descending order.
     /// </para>
     /// <para>
