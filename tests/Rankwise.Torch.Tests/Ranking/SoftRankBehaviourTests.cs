@@ -102,6 +102,30 @@ public class SoftRankBehaviourTests
     }
 
     [Theory]
+    [InlineData("soft_rank", "kl", ScalarType.Float64)]
+    [InlineData("soft_sort", "l2", ScalarType.Float32)]
+    public void LargeBatchesSplitOverThreadsMatchRowByRow(string op, string reg, ScalarType dtype)
+    {
+        // 300 × 64 values: above the kernel's threshold, so rows are processed in parallel chunks
+        using var scope = NewDisposeScope();
+        var f = Op(op, reg, 0.9, descending: true);
+        var x = RandomValues([300, 64], seed: 7).to_type(dtype).requires_grad_(true);
+        var u = RandomValues([300, 64], seed: 8).to_type(dtype);
+        var batched = f(x);
+        batched.backward([u]);
+        double[] outBatched = batched.ToDoubles(), gradBatched = x.grad!.ToDoubles();
+        for (int i = 0; i < 300; i += 7)
+        {
+            using var inner = NewDisposeScope();
+            var row = x.detach()[i].clone().requires_grad_(true);
+            var outRow = f(row);
+            outRow.backward([u[i]]);
+            Assert.Equal(outBatched.AsSpan(i * 64, 64).ToArray(), outRow.ToDoubles());
+            Assert.Equal(gradBatched.AsSpan(i * 64, 64).ToArray(), row.grad!.ToDoubles());
+        }
+    }
+
+    [Theory]
     [InlineData("soft_rank", "l2")]
     [InlineData("soft_rank", "kl")]
     [InlineData("soft_sort", "l2")]
