@@ -270,7 +270,7 @@ public static class WilcoxonSignedRank
         }
         else
         {
-            double[] pmf = ExactDistribution(count);
+            double[] pmf = ExactNullDistribution(count);
             int r = (int)rPlus;
             if (alternative == Alternative.TwoSided)
             {
@@ -289,11 +289,15 @@ public static class WilcoxonSignedRank
     }
 
     /// <summary>
-    /// P(R⁺ = r) for r = 0 … n(n+1)/2 under the null (every sign equally likely), by the recursion of adding rank k with
-    /// probability ½ (scipy's <c>_get_wilcoxon_distr</c>). Values are multiples of 2⁻ⁿ, exact in float64 for n ≤ 52.
+    /// The exact null distribution of R⁺ for n untied, non-zero differences: P(R⁺ = r) for r = 0 … n(n+1)/2 (every sign
+    /// pattern equally likely), by the recursion of adding rank k with probability ½ (scipy's <c>_get_wilcoxon_distr</c>).
+    /// Values are multiples of 2⁻ⁿ, exact in float64 for n ≤ 52. Costs O(n³) time and O(n²) memory.
     /// </summary>
-    internal static double[] ExactDistribution(int n)
+    /// <param name="n">Number of differences, n ≥ 0.</param>
+    /// <returns>The probabilities, length n(n+1)/2 + 1.</returns>
+    public static double[] ExactNullDistribution(int n)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
         var c = new double[] { 1.0 };
         for (int k = 1; k <= n; k++)
         {
