@@ -129,10 +129,17 @@ internal sealed unsafe partial class KnnEngine
         long m = queries?.shape[0] ?? n;
         if (m * k > Array.MaxLength)
             throw new ArgumentException($"k-NN: {m} queries × k = {k} neighbours exceed the largest array", nameof(k));
-        if (!data.isfinite().all().item<bool>())
+        if (!AllFinite(data))
             throw new ArgumentException("k-NN: data contain NaN or infinite values", nameof(data));
-        if (queries is not null && !queries.isfinite().all().item<bool>())
+        if (queries is not null && !AllFinite(queries))
             throw new ArgumentException("k-NN: queries contain NaN or infinite values", nameof(queries));
+    }
+
+    /// <summary>True when every element is finite (one device synchronisation; no tensor outlives the call).</summary>
+    internal static bool AllFinite(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.isfinite().all().item<bool>();
     }
 
     private static void CheckMatrix(Tensor t, string name)

@@ -56,7 +56,7 @@ public sealed class MeanNeighborOverlap : IRepresentationMeasure
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.ndim == 2 && y.ndim == 2 && x.is_floating_point() && y.is_floating_point()
-            && (!x.isfinite().all().item<bool>() || !y.isfinite().all().item<bool>()))
+            && (!KnnEngine.AllFinite(x) || !KnnEngine.AllFinite(y)))
             return double.NaN;
         return NeighborOverlap.Compute(x, y, K, Metric, IncludeSelf, Options).Mnno;
     }
