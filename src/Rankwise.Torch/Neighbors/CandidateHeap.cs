@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -5,8 +6,8 @@ namespace Rankwise.Torch.Neighbors;
 
 /// <summary>
 /// Bounded min-heaps of the c largest float32 screening keys of a row, with their column indices, stored in caller
-/// memory (so that n heaps can live in two flat arrays), fed by vectorised threshold scans that reject most of a row
-/// thirty-two keys at a time.
+/// memory (so that n heaps can live in two flat arrays), fed by vectorised threshold scans that compare thirty-two keys at
+/// a time and visit only the lanes above the threshold.
 /// </summary>
 /// <remarks>
 /// A key is α·g + β where g is the stored float32 score and β is per column (row scans) or per row (column scans);
@@ -65,6 +66,7 @@ internal static unsafe class CandidateHeap
     /// <summary>
     /// Offers the keys of columns [start, end) of one row to its heap: key_j = <paramref name="alpha"/>·row[j] + beta[j]
     /// (β = 0 when <paramref name="beta"/> is null). <paramref name="row"/> and <paramref name="beta"/> are indexed by column.
+    /// Blocks of 32 keys are compared with the current threshold at once and only the lanes above it are visited.
     /// </summary>
     public static void ScanRow(float* values, int* indices, ref int count, int capacity,
         float* row, int start, int end, float alpha, float* beta)
@@ -80,36 +82,59 @@ internal static unsafe class CandidateHeap
         float threshold = values[0];
         if (Vector256.IsHardwareAccelerated)
         {
-            var vt = Vector256.Create(threshold);
             var va = Vector256.Create(alpha);
-            if (beta is null && alpha == 1f)
+            var vt = Vector256.Create(threshold);
+            for (; j + 32 <= end; j += 32)
             {
-                for (; j + 32 <= end; j += 32)
+                Vector256<float> k0, k1, k2, k3;
+                if (beta is null)
                 {
-                    var any = Vector256.GreaterThan(Vector256.Load(row + j), vt)
-                        | Vector256.GreaterThan(Vector256.Load(row + j + 8), vt)
-                        | Vector256.GreaterThan(Vector256.Load(row + j + 16), vt)
-                        | Vector256.GreaterThan(Vector256.Load(row + j + 24), vt);
-                    if (any == Vector256<float>.Zero)
-                        continue;
-                    Scalar(values, indices, count, row, null, 1f, j, j + 32, ref threshold);
-                    vt = Vector256.Create(threshold);
+                    k0 = Vector256.Load(row + j);
+                    k1 = Vector256.Load(row + j + 8);
+                    k2 = Vector256.Load(row + j + 16);
+                    k3 = Vector256.Load(row + j + 24);
+                    if (alpha != 1f)
+                    {
+                        k0 *= va; k1 *= va; k2 *= va; k3 *= va;
+                    }
                 }
-            }
-            else if (beta is not null)
-            {
-                for (; j + 16 <= end; j += 16)
+                else
                 {
-                    var any = Vector256.GreaterThan(va * Vector256.Load(row + j) + Vector256.Load(beta + j), vt)
-                        | Vector256.GreaterThan(va * Vector256.Load(row + j + 8) + Vector256.Load(beta + j + 8), vt);
-                    if (any == Vector256<float>.Zero)
-                        continue;
-                    Scalar(values, indices, count, row, beta, alpha, j, j + 16, ref threshold);
-                    vt = Vector256.Create(threshold);
+                    k0 = va * Vector256.Load(row + j) + Vector256.Load(beta + j);
+                    k1 = va * Vector256.Load(row + j + 8) + Vector256.Load(beta + j + 8);
+                    k2 = va * Vector256.Load(row + j + 16) + Vector256.Load(beta + j + 16);
+                    k3 = va * Vector256.Load(row + j + 24) + Vector256.Load(beta + j + 24);
                 }
+                uint mask = Vector256.GreaterThan(k0, vt).ExtractMostSignificantBits()
+                    | Vector256.GreaterThan(k1, vt).ExtractMostSignificantBits() << 8
+                    | Vector256.GreaterThan(k2, vt).ExtractMostSignificantBits() << 16
+                    | Vector256.GreaterThan(k3, vt).ExtractMostSignificantBits() << 24;
+                if (mask == 0)
+                    continue;
+                do
+                {
+                    int t = j + BitOperations.TrailingZeroCount(mask);
+                    float key = Key(row, beta, alpha, t);
+                    if (key > threshold)
+                    {
+                        ReplaceMin(values, indices, count, key, t);
+                        threshold = values[0];
+                    }
+                    mask &= mask - 1;
+                }
+                while (mask != 0);
+                vt = Vector256.Create(threshold);
             }
         }
-        Scalar(values, indices, count, row, beta, alpha, j, end, ref threshold);
+        for (; j < end; j++)
+        {
+            float key = Key(row, beta, alpha, j);
+            if (key > threshold)
+            {
+                ReplaceMin(values, indices, count, key, j);
+                threshold = values[0];
+            }
+        }
     }
 
     /// <summary>
@@ -125,16 +150,18 @@ internal static unsafe class CandidateHeap
         {
             var va = Vector256.Create(alpha);
             var vb = Vector256.Create(betaRow);
-            for (; j + 16 <= end; j += 16)
+            for (; j + 32 <= end; j += 32)
             {
-                var k0 = va * Vector256.Load(tileRow + j) + vb;
-                var k1 = va * Vector256.Load(tileRow + j + 8) + vb;
-                var any = Vector256.GreaterThan(k0, Vector256.Load(thresholds + j))
-                    | Vector256.GreaterThan(k1, Vector256.Load(thresholds + j + 8));
-                if (any == Vector256<float>.Zero)
-                    continue;
-                for (int t = j; t < j + 16; t++)
+                uint mask = Vector256.GreaterThan(va * Vector256.Load(tileRow + j) + vb, Vector256.Load(thresholds + j)).ExtractMostSignificantBits()
+                    | Vector256.GreaterThan(va * Vector256.Load(tileRow + j + 8) + vb, Vector256.Load(thresholds + j + 8)).ExtractMostSignificantBits() << 8
+                    | Vector256.GreaterThan(va * Vector256.Load(tileRow + j + 16) + vb, Vector256.Load(thresholds + j + 16)).ExtractMostSignificantBits() << 16
+                    | Vector256.GreaterThan(va * Vector256.Load(tileRow + j + 24) + vb, Vector256.Load(thresholds + j + 24)).ExtractMostSignificantBits() << 24;
+                while (mask != 0)
+                {
+                    int t = j + BitOperations.TrailingZeroCount(mask);
                     OfferColumn(heapValues, heapIndices, counts, thresholds, capacity, t, alpha * tileRow[t] + betaRow, i);
+                    mask &= mask - 1;
+                }
             }
         }
         for (; j < end; j++)
@@ -158,18 +185,4 @@ internal static unsafe class CandidateHeap
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Key(float* row, float* beta, float alpha, int j) => beta is null ? alpha * row[j] : alpha * row[j] + beta[j];
-
-    private static void Scalar(float* values, int* indices, int count, float* row, float* beta, float alpha,
-        int start, int end, ref float threshold)
-    {
-        for (int t = start; t < end; t++)
-        {
-            float key = Key(row, beta, alpha, t);
-            if (key > threshold)
-            {
-                ReplaceMin(values, indices, count, key, t);
-                threshold = values[0];
-            }
-        }
-    }
 }
