@@ -20,11 +20,14 @@ namespace Rankwise.Torch.Neighbors;
 /// base mean and augmented as [q̃, 1]·[2b̃, −‖b̃‖²] for Euclidean, which avoids n × n distance matrices and most of the
 /// cancellation; power-of-two-scaled rows for inner products). Each row keeps its top k + margin float32 candidates
 /// (a vectorised managed scan on CPU, <c>torch.topk</c> on other devices), which are re-scored exactly in float64 and
-/// sorted. If the exact k-th score is not separated from the best excluded float32 score by a rigorous float32 error
+/// sorted. A CPU self-query uses the symmetry of the score matrix: block [r0, r1) computes only the columns ≥ r0
+/// (about half the flops overall) and hands its scores for later rows to their candidate heaps, so each row's
+/// candidates are complete when its block is reached. If the exact k-th score is not separated from the best excluded float32 score by a rigorous float32 error
 /// bound (≈ (d + 32)·2⁻²⁴ relative to the scale of the scores, valid for any summation order), the row's candidate set
 /// is doubled (re-scanning the same block of scores) until it is, or until it holds every row. Hence the float32 stage
-/// only decides speed, never the result. Peak extra memory is about block × n × 4 bytes plus float32 copies of the data
-/// (one for cosine and inner product, two of width d + 1 for Euclidean self-queries); never n × n.</para>
+/// only decides speed, never the result. Peak extra memory is about block × n × 4 bytes, float32 copies of the base and
+/// of the queries (a single copy for self-queries, except Euclidean self-queries off the CPU, which use two of width
+/// d + 1) and n·(k + margin)·8 bytes of candidate heaps; never n × n.</para>
 /// <para><b>Self.</b> In <see cref="SelfQuery"/> with <c>includeSelf: false</c> (default) the query's own index is
 /// removed — not merely one point at distance 0: other rows that duplicate the query remain neighbours (sklearn's
 /// <c>kneighbors()</c> without X removes one zero-distance point instead, which differs only for duplicates). With

@@ -22,7 +22,10 @@ public enum KnnMetric
 /// <summary>How <see cref="ExactKnn"/> picks the float32 candidates of each query block before exact re-ranking.</summary>
 public enum CandidateSelection
 {
-    /// <summary>A vectorised managed threshold scan on CPU tensors, <c>torch.topk</c> on every other device.</summary>
+    /// <summary>
+    /// A vectorised managed threshold scan on CPU tensors (for self-queries over the symmetric half of the score
+    /// matrix), <c>torch.topk</c> on full blocks of scores on every other device.
+    /// </summary>
     Auto,
 
     /// <summary>Always <c>torch.topk</c> on the block of scores (the path used on CUDA; selectable on CPU for testing).</summary>
