@@ -108,6 +108,8 @@ internal sealed unsafe partial class KnnEngine
             throw new ArgumentOutOfRangeException(nameof(options), options.BlockRows, "k-NN: BlockRows must be at least 1");
         if (options.BlockBudgetBytes < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.BlockBudgetBytes, "k-NN: BlockBudgetBytes must be positive");
+        if (options.ChunkColumns is < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ChunkColumns, "k-NN: ChunkColumns must be at least 1");
         if (options.Threads is < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "k-NN: Threads must be at least 1");
         CheckMatrix(data, nameof(data));
@@ -170,12 +172,13 @@ internal sealed unsafe partial class KnnEngine
         bool managed = options.Selection == CandidateSelection.Auto && data.device.type == DeviceType.CPU;
         bool symmetric = managed && queries is null;
         var (qs, bs) = BuildScreening(queries, data, symmetric);
-        int block = options.BlockRows ?? (int)Math.Clamp(options.BlockBudgetBytes / (4L * _n), 1, 4096);
+        int block = options.BlockRows
+            ?? (symmetric ? Math.Clamp(_n / 16, 256, 1024) : (int)Math.Clamp(options.BlockBudgetBytes / (4L * _n), 1, 4096));
         block = Math.Min(block, _m);
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = ct };
         if (symmetric)
         {
-            SymmetricSearch(bs, block, parallelOptions, options.Progress, ct);
+            SymmetricSearch(bs, block, options.ChunkColumns, parallelOptions, options.Progress, ct);
             return;
         }
         using var buffer = empty([block, _n], ScalarType.Float32, device: data.device);

@@ -7,14 +7,23 @@ public sealed record KnnOptions
     public static KnnOptions Default { get; } = new();
 
     /// <summary>
-    /// Query rows per block; null (default) picks the largest block whose float32 score matrix [block, n] fits in
-    /// <see cref="BlockBudgetBytes"/>, between 1 and 4096 rows. Peak extra memory is about block × n × 4 bytes plus the
-    /// float32 screening copies of the data.
+    /// Query rows per block; null (default) picks it automatically: for self-queries on CPU (symmetric search, scores
+    /// produced in cache-sized column chunks) n/16 clamped to [256, 1024] rows; otherwise the largest block whose float32
+    /// score matrix [block, n] fits in <see cref="BlockBudgetBytes"/>, between 1 and 4096 rows.
     /// </summary>
     public int? BlockRows { get; init; }
 
-    /// <summary>Byte budget of one block of float32 scores when <see cref="BlockRows"/> is null. Default 256 MiB.</summary>
+    /// <summary>
+    /// Byte budget of one block of float32 scores [block, n] when <see cref="BlockRows"/> is null and the search is not a
+    /// CPU self-query. Default 256 MiB.
+    /// </summary>
     public long BlockBudgetBytes { get; init; } = 256L << 20;
+
+    /// <summary>
+    /// Columns per chunk of scores in the CPU self-query (symmetric search); null (default) keeps a chunk near 8 MiB
+    /// (block × columns × 4 bytes), at least 256 columns, so it stays in cache between its product and its scans.
+    /// </summary>
+    public int? ChunkColumns { get; init; }
 
     /// <summary>
     /// Extra float32 candidates per query beyond k that are re-scored exactly (default 16). If the exact k-th score is

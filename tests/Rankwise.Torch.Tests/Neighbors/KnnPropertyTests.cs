@@ -45,12 +45,44 @@ public class KnnPropertyTests
                 foreach (var sel in new[] { CandidateSelection.Auto, CandidateSelection.TorchTopK })
                     foreach (int threads in new[] { 1, 2 })
                     {
-                        var options = new KnnOptions { BlockRows = block, Selection = sel, Threads = threads, CandidateMargin = block % 5 };
+                        var options = new KnnOptions
+                        {
+                            BlockRows = block, Selection = sel, Threads = threads, CandidateMargin = block % 5,
+                            ChunkColumns = block == 1000 ? null : 1 + (block * 3 + threads) % 40,
+                        };
                         var r = new ExactKnn(metric, options).SelfQuery(x, k, include);
                         Assert.Equal(reference.Indices, r.Indices);
                         Assert.Equal(reference.Scores, r.Scores);
                     }
         }, iter: 25);
+    }
+
+    [Theory]
+    [InlineData(KnnMetric.Cosine)]
+    [InlineData(KnnMetric.Euclidean)]
+    [InlineData(KnnMetric.InnerProduct)]
+    public void LargerInstanceAgreesAcrossPathsAndChunkings(KnnMetric metric)
+    {
+        // Clustered data (many close pairs) with some exact duplicates, several blocks and column chunks.
+        using var centres = D.Randn(40, 20, 21);
+        using var g = new Generator(22);
+        using var assign = randint(0, 40, [2500], dtype: ScalarType.Int64, generator: g);
+        using var x = centres.index_select(0, assign) + 0.05 * randn([2500, 20], dtype: ScalarType.Float64, generator: g);
+        x[100] = x[7].clone();
+        x[2000] = x[7].clone();
+        var reference = new ExactKnn(metric, new KnnOptions { Selection = CandidateSelection.TorchTopK, BlockRows = 999 }).SelfQuery(x, 15);
+        foreach (var options in new[]
+        {
+            new KnnOptions(),
+            new KnnOptions { BlockRows = 300, ChunkColumns = 700 },
+            new KnnOptions { BlockRows = 1024, ChunkColumns = 256, CandidateMargin = 0 },
+        })
+        {
+            var r = new ExactKnn(metric, options).SelfQuery(x, 15);
+            Assert.Equal(reference.Indices, r.Indices);
+            Assert.Equal(reference.Scores, r.Scores);
+        }
+        Assert.Equal(BruteForce(x, 15, metric), reference.Indices);
     }
 
     [Theory]

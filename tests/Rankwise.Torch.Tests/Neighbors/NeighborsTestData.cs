@@ -63,6 +63,6 @@ public static class NeighborsTestData
     {
         foreach (int b in blocks)
             foreach (var sel in new[] { CandidateSelection.Auto, CandidateSelection.TorchTopK })
-                yield return new KnnOptions { BlockRows = b, Selection = sel };
+                yield return new KnnOptions { BlockRows = b, Selection = sel, ChunkColumns = b < 100 ? 3 * b + 5 : null };
     }
 }
