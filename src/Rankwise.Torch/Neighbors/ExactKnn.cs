@@ -35,8 +35,9 @@ namespace Rankwise.Torch.Neighbors;
 /// <para><b>Device and precision.</b> Works on the input's device (CPU or CUDA; nothing is hard-coded) and on float16,
 /// bfloat16, float32 or float64 input (non-float64 input is scored exactly from its float32 values). The exact
 /// re-ranking reads the data on the host: CPU tensors are read in place; tensors on other devices are copied to host
-/// memory once. On CUDA, TF32 matrix products must be disabled (libtorch's default), as the error bound assumes float32
-/// products. Inputs are never modified.</para>
+/// memory once. Each call probes whether the device's float32 matrix product rounds its inputs to fewer bits (TF32 on
+/// CUDA when allowed, bfloat16 in some oneDNN modes) and widens the error bound accordingly, so results stay exact;
+/// with full float32 products (libtorch's default) fewer rows need widening. Inputs are never modified.</para>
 /// <para><b>Summation order of the exact scores.</b> Four lanes accumulate the products of elements t ≡ 0, 1, 2, 3
 /// (mod 4) of the first 4⌊d/4⌋ elements in increasing t; the lanes are combined as (l₀ + l₁) + (l₂ + l₃) and the last
 /// d mod 4 products are added in order, without fused multiply–add. For integer-valued data every score is exact.</para>

@@ -31,7 +31,7 @@ internal sealed unsafe partial class KnnEngine
     private readonly int _threads;
     private int _widened;
 
-    private KnnEngine(KnnMetric metric, int k, HostRows q, HostRows b, bool exclude, int margin, int threads)
+    private KnnEngine(KnnMetric metric, int k, HostRows q, HostRows b, bool exclude, int margin, int threads, double inputRounding)
     {
         _metric = metric;
         _k = k;
@@ -47,8 +47,9 @@ internal sealed unsafe partial class KnnEngine
         _outScore = new double[_outIdx.Length];
         // γ' bounds the float32 screening error relative to the scale of the scores: the inner product over d (+1 for
         // the augmented Euclidean column) terms in any summation order (γ_d), the rounding of the inputs to float32, of
-        // the normalisation or centring, and of the final combination — generously rounded up.
-        _gamma = (_d + 32) * U32 * 1.01;
+        // the normalisation or centring, and of the final combination — generously rounded up — plus, when the
+        // device's float32 products round their inputs to fewer bits (TF32, bfloat16), twice that rounding.
+        _gamma = ((_d + 32) * U32 + 2.02 * inputRounding) * 1.01;
         // Bound on the rounding of the exact float64 scores themselves (relative to their scale).
         _delta = (_d + 32) * Eps64;
         _scale2 = 1.0;
@@ -84,7 +85,8 @@ internal sealed unsafe partial class KnnEngine
             var b = HostRows.Create(data, asDouble);
             var q = self ? b : HostRows.Create(queries!, asDouble);
             int threads = options.Threads ?? Math.Max(1, get_num_threads());
-            var engine = new KnnEngine(metric, k, q, b, self && !includeSelf, Math.Max(0, options.CandidateMargin), threads);
+            double rounding = ProductInputRounding(data.device);
+            var engine = new KnnEngine(metric, k, q, b, self && !includeSelf, Math.Max(0, options.CandidateMargin), threads, rounding);
             engine.Search(queries, data, options, cancellationToken);
             return new KnnResult(engine._outIdx, engine._outScore, engine._m, engine._n, k, metric, self,
                 self && includeSelf, engine._widened, validate: false);
@@ -135,6 +137,27 @@ internal sealed unsafe partial class KnnEngine
             throw new ArgumentException("k-NN: data contain NaN or infinite values", nameof(data));
         if (queries is not null && !AllFinite(queries))
             throw new ArgumentException("k-NN: queries contain NaN or infinite values", nameof(queries));
+    }
+
+    /// <summary>
+    /// Probes how the device's float32 matrix product rounds its inputs: 0 for true float32 products, else the unit
+    /// roundoff of the reduced input format (2⁻¹¹ for TF32, as CUDA uses when TF32 is allowed; 2⁻⁸ for bfloat16; 2⁻⁴
+    /// otherwise). A 16 × 32 by 32 × 16 product with one entry 1 + 2⁻ᵖ tells whether p mantissa bits survive.
+    /// </summary>
+    internal static double ProductInputRounding(Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var b = ones([32, 16], ScalarType.Float32, device: device);
+        foreach (var (bits, rounding) in new[] { (22, 0.0), (10, Math.ScaleB(1.0, -11)), (7, Math.ScaleB(1.0, -8)) })
+        {
+            float value = 1f + MathF.ScaleB(1f, -bits);
+            var a = zeros([16, 32], ScalarType.Float32, device: device);
+            a[0, 0] = tensor(value, device: device);
+            if (a.mm(b)[0, 0].item<float>() == value)
+                return rounding;
+        }
+        return Math.ScaleB(1.0, -4);
     }
 
     /// <summary>True when every element is finite (one device synchronisation; no tensor outlives the call).</summary>
