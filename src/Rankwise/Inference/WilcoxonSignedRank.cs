@@ -37,7 +37,8 @@ public enum WilcoxonMethod
 /// <see cref="NanPolicy.Propagate"/>.</param>
 /// <param name="ZStatistic">z = (T − μ − c)/σ when the normal approximation was used (scipy's <c>zstatistic</c>, which
 /// scipy only exposes for <c>method='approx'</c>); NaN when the exact distribution was used.</param>
-/// <param name="MethodUsed"><see cref="WilcoxonMethod.Exact"/> or <see cref="WilcoxonMethod.Approx"/>.</param>
+/// <param name="MethodUsed"><see cref="WilcoxonMethod.Exact"/> or <see cref="WilcoxonMethod.Approx"/> (the requested
+/// method when the result is NaN because of NaN or empty input).</param>
 /// <param name="Count">Number of differences ranked (zeros excluded under the approximation with
 /// <see cref="WilcoxonZeroMethod.Wilcox"/>).</param>
 /// <param name="Zeros">Number of zero differences in the (NaN-free) input.</param>
