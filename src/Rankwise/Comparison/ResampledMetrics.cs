@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rankwise.Inference;
 using Rankwise.Ranking;
 
@@ -10,13 +11,14 @@ namespace Rankwise.Comparison;
 /// </summary>
 /// <remarks>
 /// <para>A resample is represented by the multiplicity c_i of each original item (Σ c_i = n), never by a gathered
-/// copy of the data. Sorting is done once, up front: the dense ranks of the truth and of each model are fixed, so the
-/// average ranks of a resample follow from the tie-group weights W_g = Σ_{i∈g} c_i by one prefix pass
-/// (rank of group g = Σ_{h&lt;g} W_h + (W_g + 1)/2), and Spearman's ρ is the c-weighted Pearson correlation of
-/// those ranks — O(n) per resample and model instead of O(n log n). Pearson, MSE and MAE are c-weighted sums.
-/// Kendall's tau-b counts the c-weighted discordant pairs with a Fenwick tree over the model's dense ranks, visiting
-/// the items in the (truth, model) order fixed in advance — O(n log n) with no sort — and takes the tie terms from
-/// the weighted group sizes Σ W(W − 1)/2 (duplicated items are ties in both variables).</para>
+/// copy of the data, and all sorting is done once, up front. The items are laid out in the truth's sorted order, so
+/// the truth side of every resample is a sequential pass: the average ranks of a resample follow from the tie-group
+/// weights W_g = Σ_{i∈g} c_i (rank of group g = Σ_{h&lt;g} W_h + (W_g + 1)/2). Each model's ranks come from one pass
+/// over its own fixed sorted order, during which Spearman's ρ accumulates as the c-weighted Pearson correlation of
+/// the two rank vectors — O(n) per resample and model instead of O(n log n). Pearson, MSE and MAE are c-weighted
+/// sums, one sequential pass. Kendall's tau-b counts the c-weighted discordant pairs with a Fenwick tree over the model's dense ranks,
+/// visiting the items in truth order — O(n log n), no sort — and takes the tie terms from the weighted group sizes
+/// Σ W(W − 1)/2 (duplicated items are ties in both variables).</para>
 /// <para>The values equal those of the scipy-semantics functions applied to the gathered resample up to rounding
 /// (≈1e−13 relative); the resamples are the same as Bootstrap.Paired's for the same seed.</para>
 /// </remarks>
@@ -26,21 +28,29 @@ internal sealed class ResampledMetrics
     internal const int Spearman = 0, Kendall = 1, Pearson = 2, Mse = 3, Mae = 4, Count = 5;
 
     private readonly int _n;
-    private readonly double[] _truth;
-    private readonly int[] _truthRanks;
-    private readonly int _truthGroups;
+    private readonly int[] _positionOf;      // item → position in truth order
+    private readonly double[] _truth;        // truth values in truth order
+    private readonly int[] _truthGroupEnds;  // end positions of the truth's tie groups
+    private readonly double _truthMean;
     private readonly Model[] _models;
     private readonly bool _kendall;
 
     public ResampledMetrics(double[] truth, IReadOnlyList<double[]> predictions, bool kendall)
     {
         _n = truth.Length;
-        _truth = truth;
-        var dense = DenseRanking.Compute(truth);
-        _truthRanks = dense.Ranks;
-        _truthGroups = dense.GroupCount;
         _kendall = kendall;
-        _models = predictions.Select(p => new Model(p, dense, kendall)).ToArray();
+        var dense = DenseRanking.Compute(truth);
+        int[] order = SortedOrder(dense);
+        _positionOf = new int[_n];
+        _truth = new double[_n];
+        for (int p = 0; p < _n; p++)
+        {
+            _positionOf[order[p]] = p;
+            _truth[p] = truth[order[p]];
+        }
+        _truthGroupEnds = GroupEnds(dense.Ranks, order);
+        _truthMean = NumpyReductions.Mean(truth);
+        _models = predictions.Select(values => new Model(values, order, dense, kendall)).ToArray();
     }
 
     /// <summary>
@@ -61,7 +71,7 @@ internal sealed class ResampledMetrics
             maxDegreeOfParallelism, progress, cancellationToken);
     }
 
-    /// <summary>The metrics of one given multiplicity vector (used by tests and for the identity resample).</summary>
+    /// <summary>The metrics [model][metric] of one multiplicity vector given per original item (for tests).</summary>
     internal double[][] Evaluate(ReadOnlySpan<int> multiplicities)
     {
         var output = new double[_models.Length][][];
@@ -72,76 +82,103 @@ internal sealed class ResampledMetrics
                 output[m][k] = new double[1];
         }
         var workspace = new Workspace(this);
-        multiplicities.CopyTo(workspace.Counts);
+        for (int i = 0; i < _n; i++)
+            workspace.Items[_positionOf[i]].Count = multiplicities[i];
         workspace.Evaluate(output, 0);
         return output.Select(model => model.Select(slot => slot[0]).ToArray()).ToArray();
     }
 
-    /// <summary>Per-model precomputation: dense ranks and the (truth, model) visiting order for Kendall.</summary>
+    /// <summary>Indices sorted by dense rank (stable).</summary>
+    private static int[] SortedOrder(DenseRanking dense)
+    {
+        var identity = new int[dense.Ranks.Length];
+        for (int i = 0; i < identity.Length; i++)
+            identity[i] = i;
+        return DenseRanking.CountingSort(identity, dense.Ranks, dense.GroupCount);
+    }
+
+    /// <summary>The end (exclusive) of each run of equal ranks along <paramref name="order"/>.</summary>
+    private static int[] GroupEnds(int[] ranks, int[] order)
+    {
+        var ends = new List<int>();
+        for (int k = 1; k <= order.Length; k++)
+        {
+            if (k == order.Length || ranks[order[k]] != ranks[order[k - 1]])
+                ends.Add(k);
+        }
+        return [.. ends];
+    }
+
+    /// <summary>Per-model data in truth order, its own sorted order, and the Kendall bookkeeping.</summary>
     private sealed class Model
     {
-        public readonly double[] Values;
-        public readonly int[] Ranks;
+        public readonly double[] Values;        // predictions in truth order
+        public readonly int[] SortedPositions;  // positions sorted by prediction (stable)
+        public readonly int[] GroupEnds;        // ends of the prediction's tie groups along SortedPositions
         public readonly int Groups;
-        public readonly int[] LexItems = [];
-        public readonly int[] LexFenwickIndex = [];
-        public readonly int[] XGroupEnds = [];
-        public readonly int[] JointIds = [];
+        public readonly double Mean;            // mean of the predictions (the shift of the weighted sums)
+        public readonly int[] FenwickIndex = [];    // dense rank + 1, in truth order
+        public readonly int[] JointIds = [];        // joint (truth, prediction) tie group, in truth order; empty if none
         public readonly int JointGroups;
 
-        public Model(double[] values, DenseRanking truth, bool kendall)
+        public Model(double[] values, int[] truthOrder, DenseRanking truth, bool kendall)
         {
-            Values = values;
-            var dense = DenseRanking.Compute(values);
-            Ranks = dense.Ranks;
+            int n = values.Length;
+            Values = new double[n];
+            for (int p = 0; p < n; p++)
+                Values[p] = values[truthOrder[p]];
+            Mean = NumpyReductions.Mean(values);
+            var dense = DenseRanking.Compute(Values);
             Groups = dense.GroupCount;
+            SortedPositions = SortedOrder(dense);
+            GroupEnds = ResampledMetrics.GroupEnds(dense.Ranks, SortedPositions);
             if (!kendall)
                 return;
-            int n = values.Length;
-            LexItems = DenseRanking.LexicographicOrder(truth, dense);
-            LexFenwickIndex = new int[n];
-            JointIds = new int[n];
-            var ends = new List<int>();
-            int joint = -1;
-            for (int k = 0; k < n; k++)
+            FenwickIndex = new int[n];
+            for (int p = 0; p < n; p++)
+                FenwickIndex[p] = dense.Ranks[p] + 1;
+            // Pairs tied in both variables exist only when some truth group holds equal predictions.
+            var ids = new int[n];
+            var seen = new Dictionary<(int, int), int>();
+            bool any = false;
+            for (int p = 0; p < n; p++)
             {
-                int i = LexItems[k];
-                LexFenwickIndex[k] = Ranks[i] + 1;
-                bool newX = k == 0 || truth.Ranks[i] != truth.Ranks[LexItems[k - 1]];
-                if (newX && k > 0)
-                    ends.Add(k);
-                if (newX || Ranks[i] != Ranks[LexItems[k - 1]])
-                    joint++;
-                JointIds[k] = joint;
+                var key = (truth.Ranks[truthOrder[p]], dense.Ranks[p]);
+                if (!seen.TryGetValue(key, out int id))
+                    seen[key] = id = seen.Count;
+                else
+                    any = true;
+                ids[p] = id;
             }
-            ends.Add(n);
-            XGroupEnds = [.. ends];
-            JointGroups = joint + 1;
+            if (any)
+            {
+                JointIds = ids;
+                JointGroups = seen.Count;
+            }
         }
+    }
+
+    /// <summary>A position's multiplicity and its average rank in the truth (float is exact: half-integers below 2²³).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Item
+    {
+        public int Count;
+        public float TruthRank;
     }
 
     /// <summary>Per-thread buffers.</summary>
     private sealed class Workspace
     {
         private readonly ResampledMetrics _owner;
-        public readonly int[] Counts;
-        private readonly long[] _truthWeights;
-        private readonly double[] _truthRankOf;
-        private readonly long[] _weights;
-        private readonly double[] _rankOf;
+        public readonly Item[] Items;
         private readonly int[] _fenwick;
         private readonly long[] _jointWeights;
 
         public Workspace(ResampledMetrics owner)
         {
             _owner = owner;
-            Counts = new int[owner._n];
-            _truthWeights = new long[owner._truthGroups];
-            _truthRankOf = new double[owner._truthGroups];
-            int maxGroups = owner._models.Length == 0 ? 0 : owner._models.Max(m => m.Groups);
-            _weights = new long[maxGroups];
-            _rankOf = new double[maxGroups];
-            _fenwick = owner._kendall ? new int[maxGroups + 1] : [];
+            Items = new Item[owner._n];
+            _fenwick = owner._kendall ? new int[owner._models.Max(m => m.Groups) + 1] : [];
             _jointWeights = owner._kendall ? new long[owner._models.Max(m => m.JointGroups)] : [];
         }
 
@@ -149,141 +186,192 @@ internal sealed class ResampledMetrics
         public void Draw(ulong seed, int b)
         {
             int n = _owner._n;
-            Array.Clear(Counts);
+            int[] positionOf = _owner._positionOf;
+            Item[] items = Items;
+            for (int p = 0; p < items.Length; p++)
+                items[p].Count = 0;
             var rng = new ResampleRandom(seed, (ulong)b);
             for (int i = 0; i < n; i++)
-                Counts[rng.NextInt(n)]++;
+                items[positionOf[rng.NextInt(n)]].Count++;
         }
 
         public void Evaluate(double[][][] output, int b)
         {
             int n = _owner._n;
-            int[] c = Counts;
+            Item[] items = Items;
             double mid = (n + 1) / 2.0;
-            // Truth: average ranks of the resample by group, and its centred sums.
-            double sxx = AverageRanks(_owner._truthRanks, _owner._truthGroups, _truthWeights, _truthRankOf, mid, out long xTies);
             double[] x = _owner._truth;
-            double xMean = WeightedMean(x, c, n);
-            double sxxPearson = 0;
-            for (int i = 0; i < n; i++)
+
+            // Truth: average ranks by group (sequential), rank sum of squares, ties, weighted mean.
+            long below = 0, xTies = 0;
+            double sxx = 0;
+            int start = 0;
+            foreach (int end in _owner._truthGroupEnds)
             {
-                if (c[i] == 0)
-                    continue;
-                double d = x[i] - xMean;
-                sxxPearson += c[i] * d * d;
+                long w = 0;
+                for (int p = start; p < end; p++)
+                {
+                    w += items[p].Count;
+                }
+                float rank = (float)(below + (w + 1) / 2.0);
+                for (int p = start; p < end; p++)
+                    items[p].TruthRank = rank;
+                double d = rank - mid;
+                sxx += w * d * d;
+                xTies += w * (w - 1) / 2;
+                below += w;
+                start = end;
             }
 
             for (int m = 0; m < _owner._models.Length; m++)
             {
                 Model model = _owner._models[m];
                 double[] y = model.Values;
-                double syy = AverageRanks(model.Ranks, model.Groups, _weights, _rankOf, mid, out long yTies);
-                int[] rx = _owner._truthRanks, ry = model.Ranks;
-                double sxy = 0;
-                double yMean = WeightedMean(y, c, n);
-                double sxyPearson = 0, syyPearson = 0, squared = 0, absolute = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    int ci = c[i];
-                    if (ci == 0)
-                        continue;
-                    sxy += ci * (_truthRankOf[rx[i]] - mid) * (_rankOf[ry[i]] - mid);
-                    double dx = x[i] - xMean, dy = y[i] - yMean;
-                    sxyPearson += ci * dx * dy;
-                    syyPearson += ci * dy * dy;
-                    double e = y[i] - x[i];
-                    squared += ci * e * e;
-                    absolute += ci * Math.Abs(e);
-                }
                 double[][] slots = output[m];
+
+
+                // Spearman: one pass over the model's sorted order.
+                int[] sorted = model.SortedPositions;
+                long rankBelow = 0, yTies = 0;
+                double syy = 0, sxy = 0;
+                int k0 = 0;
+                foreach (int end in model.GroupEnds)
+                {
+                    if (end - k0 == 1)
+                    {
+                        Item item = items[sorted[k0]];
+                        int w = item.Count;
+                        double dy = rankBelow + (w + 1) / 2.0 - mid;
+                        syy += w * dy * dy;
+                        sxy += w * dy * (item.TruthRank - mid);
+                        yTies += (long)w * (w - 1) / 2;
+                        rankBelow += w;
+                    }
+                    else
+                    {
+                        long w = 0;
+                        double truthRankSum = 0;
+                        for (int k = k0; k < end; k++)
+                        {
+                            Item item = items[sorted[k]];
+                            w += item.Count;
+                            truthRankSum += item.Count * (item.TruthRank - mid);
+                        }
+                        double dy = rankBelow + (w + 1) / 2.0 - mid;
+                        syy += w * dy * dy;
+                        sxy += dy * truthRankSum;
+                        yTies += w * (w - 1) / 2;
+                        rankBelow += w;
+                    }
+                    k0 = end;
+                }
                 slots[Spearman][b] = Correlation(sxy, sxx, syy);
-                slots[Pearson][b] = Correlation(sxyPearson, sxxPearson, syyPearson);
+
+                // Pearson, MSE, MAE: one sequential pass of weighted sums about the full-data means (the shift
+                // keeps the centred sums accurate: sxx = Σc·dx² − (Σc·dx)²/n with Σc·dx small).
+                double xShift = _owner._truthMean, yShift = model.Mean;
+                double sx = 0, sy = 0, sxxP = 0, syyP = 0, sxyP = 0, squared = 0, absolute = 0;
+                for (int p = 0; p < n; p++)
+                {
+                    double c = items[p].Count;
+                    double dx = x[p] - xShift, dy = y[p] - yShift, e = y[p] - x[p];
+                    double cdx = c * dx, cdy = c * dy;
+                    sx += cdx;
+                    sy += cdy;
+                    sxxP += cdx * dx;
+                    syyP += cdy * dy;
+                    sxyP += cdx * dy;
+                    squared += c * e * e;
+                    absolute += c * Math.Abs(e);
+                }
+                sxxP -= sx * sx / n;
+                syyP -= sy * sy / n;
+                sxyP -= sx * sy / n;
+                slots[Pearson][b] = Correlation(sxyP, sxxP, syyP);
                 slots[Mse][b] = squared / n;
                 slots[Mae][b] = absolute / n;
                 slots[Kendall][b] = _owner._kendall ? KendallTauB(model, xTies, yTies) : double.NaN;
             }
         }
 
-        /// <summary>Average ranks of the resample per dense group; returns Σ W_g (rank_g − mid)² and Σ W(W − 1)/2.</summary>
-        private double AverageRanks(int[] ranks, int groups, long[] weights, double[] rankOf, double mid, out long ties)
-        {
-            int[] c = Counts;
-            Array.Clear(weights, 0, groups);
-            for (int i = 0; i < ranks.Length; i++)
-                weights[ranks[i]] += c[i];
-            long below = 0;
-            ties = 0;
-            double sum = 0;
-            for (int g = 0; g < groups; g++)
-            {
-                long w = weights[g];
-                double rank = below + (w + 1) / 2.0;
-                rankOf[g] = rank;
-                double d = rank - mid;
-                sum += w * d * d;
-                ties += w * (w - 1) / 2;
-                below += w;
-            }
-            return sum;
-        }
-
         private double KendallTauB(Model model, long xTies, long yTies)
         {
             int n = _owner._n;
-            int[] c = Counts;
+            Item[] items = Items;
             int[] tree = _fenwick;
-            Array.Clear(tree, 0, model.Groups + 1);
-            long[] joint = _jointWeights;
-            Array.Clear(joint, 0, model.JointGroups);
-            int[] lex = model.LexItems, fenwickIndex = model.LexFenwickIndex, jointIds = model.JointIds;
+            int groups = model.Groups;
+            Array.Clear(tree, 0, groups + 1);
+            int[] fenwickIndex = model.FenwickIndex;
             long inserted = 0, discordant = 0;
             int start = 0;
-            foreach (int end in model.XGroupEnds)
+            foreach (int end in _owner._truthGroupEnds)
             {
-                for (int k = start; k < end; k++)
+                if (end - start == 1)
                 {
-                    int ci = c[lex[k]];
-                    if (ci == 0)
-                        continue;
-                    joint[jointIds[k]] += ci;
-                    long atMost = 0;
-                    for (int j = fenwickIndex[k]; j > 0; j -= j & -j)
-                        atMost += tree[j];
-                    discordant += ci * (inserted - atMost);
+                    int c = items[start].Count;
+                    if (c != 0)
+                    {
+                        int index = fenwickIndex[start];
+                        long atMost = 0;
+                        for (int j = index; j > 0; j -= j & -j)
+                            atMost += tree[j];
+                        discordant += c * (inserted - atMost);
+                        for (int j = index; j <= groups; j += j & -j)
+                            tree[j] += c;
+                        inserted += c;
+                    }
                 }
-                for (int k = start; k < end; k++)
+                else
                 {
-                    int ci = c[lex[k]];
-                    if (ci == 0)
-                        continue;
-                    for (int j = fenwickIndex[k], groups = model.Groups; j <= groups; j += j & -j)
-                        tree[j] += ci;
-                    inserted += ci;
+                    // Items tied in the truth are not discordant with each other: query them all, then insert.
+                    for (int p = start; p < end; p++)
+                    {
+                        int c = items[p].Count;
+                        if (c == 0)
+                            continue;
+                        long atMost = 0;
+                        for (int j = fenwickIndex[p]; j > 0; j -= j & -j)
+                            atMost += tree[j];
+                        discordant += c * (inserted - atMost);
+                    }
+                    for (int p = start; p < end; p++)
+                    {
+                        int c = items[p].Count;
+                        if (c == 0)
+                            continue;
+                        for (int j = fenwickIndex[p]; j <= groups; j += j & -j)
+                            tree[j] += c;
+                        inserted += c;
+                    }
                 }
                 start = end;
             }
             long jointTies = 0;
-            for (int g = 0; g < model.JointGroups; g++)
-                jointTies += joint[g] * (joint[g] - 1) / 2;
+            if (model.JointIds.Length > 0)
+            {
+                long[] joint = _jointWeights;
+                Array.Clear(joint, 0, model.JointGroups);
+                int[] ids = model.JointIds;
+                for (int p = 0; p < n; p++)
+                    joint[ids[p]] += items[p].Count;
+                for (int g = 0; g < model.JointGroups; g++)
+                    jointTies += joint[g] * (joint[g] - 1) / 2;
+            }
+            else
+            {
+                // No (truth, prediction) pair repeats, so only duplicated items are tied in both.
+                for (int p = 0; p < n; p++)
+                {
+                    long c = items[p].Count;
+                    jointTies += c * (c - 1) / 2;
+                }
+            }
             long total = (long)n * (n - 1) / 2;
             if (xTies == total || yTies == total)
                 return double.NaN;
             double numerator = total - xTies - yTies + jointTies - 2.0 * discordant;
             double tau = numerator / Math.Sqrt(total - xTies) / Math.Sqrt(total - yTies);
             return Math.Clamp(tau, -1.0, 1.0);
-        }
-
-        private static double WeightedMean(double[] values, int[] c, int n)
-        {
-            double sum = 0;
-            for (int i = 0; i < values.Length; i++)
-                sum += c[i] * values[i];
-            double mean = sum / n;
-            // One correction pass (as numpy's two-pass mean would give for the gathered sample, to rounding).
-            double correction = 0;
-            for (int i = 0; i < values.Length; i++)
-                correction += c[i] * (values[i] - mean);
-            return mean + correction / n;
         }
 
         private static double Correlation(double sxy, double sxx, double syy)
