@@ -70,14 +70,26 @@ public sealed record PairwiseComparison(
 /// <param name="SpearmanOfBetterByLoss">Spearman's ρ of <paramref name="BetterByLoss"/>.</param>
 /// <param name="MseOfBetterByRank">MSE of <paramref name="BetterByRank"/>.</param>
 /// <param name="MseOfBetterByLoss">MSE of <paramref name="BetterByLoss"/>.</param>
+/// <param name="SpearmanDifferenceInterval">Paired bootstrap interval of ρ(BetterByRank) − ρ(BetterByLoss), or null.</param>
 public sealed record RankLossDisagreement(
     string BetterByRank, string BetterByLoss,
     double SpearmanOfBetterByRank, double SpearmanOfBetterByLoss,
-    double MseOfBetterByRank, double MseOfBetterByLoss)
+    double MseOfBetterByRank, double MseOfBetterByLoss,
+    ConfidenceInterval? SpearmanDifferenceInterval = null)
 {
-    /// <summary>A one-line explanation with both numbers.</summary>
-    public string Describe() => FormattableString.Invariant(
-        $"MSE and rank correlation disagree: {BetterByRank} ranks above {BetterByLoss} by Spearman (rho {SpearmanOfBetterByRank:0.####} vs {SpearmanOfBetterByLoss:0.####}) but below it by MSE ({MseOfBetterByRank:0.####} vs {MseOfBetterByLoss:0.####}, lower is better); MSE also rewards matching the scale and offset of the scores, rank correlation only their order");
+    /// <summary>A one-line explanation with both numbers (and whether the rank difference is resolved by the bootstrap).</summary>
+    public string Describe()
+    {
+        string text = FormattableString.Invariant(
+            $"MSE and rank correlation disagree: {BetterByRank} ranks above {BetterByLoss} by Spearman (rho {SpearmanOfBetterByRank:0.####} vs {SpearmanOfBetterByLoss:0.####}) but below it by MSE ({MseOfBetterByRank:0.####} vs {MseOfBetterByLoss:0.####}, lower is better); MSE also rewards matching the scale and offset of the scores, rank correlation only their order");
+        if (SpearmanDifferenceInterval is { } ci && double.IsFinite(ci.Low) && double.IsFinite(ci.High))
+        {
+            bool resolved = ci.Low > 0 || ci.High < 0;
+            text += FormattableString.Invariant(
+                $"; the rho difference {SpearmanOfBetterByRank - SpearmanOfBetterByLoss:0.####} has a {ci.Level * 100:0.##}% bootstrap interval [{ci.Low:0.####}, {ci.High:0.####}]{(resolved ? ", which excludes 0" : ", which includes 0: the rank ordering itself is not resolved")}");
+        }
+        return text;
+    }
 }
 
 /// <summary>The result of <see cref="ModelEvaluation.Evaluate"/>.</summary>

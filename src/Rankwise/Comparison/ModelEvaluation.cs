@@ -179,7 +179,14 @@ public static class ModelEvaluation
                 double rhoA = a.Observed[ResampledMetrics.Spearman], rhoC = c.Observed[ResampledMetrics.Spearman];
                 double mseA = a.Observed[ResampledMetrics.Mse], mseC = c.Observed[ResampledMetrics.Mse];
                 if (rhoA > rhoC && mseA > mseC)
-                    disagreements.Add(new RankLossDisagreement(a.Name, c.Name, rhoA, rhoC, mseA, mseC));
+                {
+                    // The pair's comparison is stored once, as (earlier, later); flip the interval when needed.
+                    var pair = comparisons.First(p => (p.A == a.Name && p.B == c.Name) || (p.A == c.Name && p.B == a.Name));
+                    ConfidenceInterval? ci = pair.Differences[EvaluationMetric.Spearman].Interval;
+                    if (ci is not null && pair.A != a.Name)
+                        ci = ci with { Low = -ci.High, High = -ci.Low };
+                    disagreements.Add(new RankLossDisagreement(a.Name, c.Name, rhoA, rhoC, mseA, mseC, ci));
+                }
             }
         }
         return new EvaluationReport(n, dropped, b, options.Seed, options.ConfidenceLevel, MethodName(options.IntervalMethod),
