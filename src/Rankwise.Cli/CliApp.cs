@@ -71,6 +71,8 @@ public static class CliApp
         root.Subcommands.Add(CompareCommand.Build(context));
         root.Subcommands.Add(ConsistencyCommand.Build(context));
         root.Subcommands.Add(EvaluateCommand.Build(context));
+        root.Subcommands.Add(RetrievalCommand.Build(context));
+        root.Subcommands.Add(WordSimCommand.Build(context));
         return root;
     }
 
