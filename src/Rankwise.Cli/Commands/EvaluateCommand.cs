@@ -135,9 +135,15 @@ public static class EvaluateCommand
 
     /// <summary>
     /// Splits <c>name=selector</c>; without a name the model is named by the selector's column or member name
-    /// (<c>preds.csv:resnet</c> → <c>resnet</c>) or else the file name without extension.
+    /// (<c>preds.csv:resnet</c> → <c>resnet</c>) or else the file name without extension. The text is a
+    /// <c>name=selector</c> pair when it is not an existing file and the part before the first <c>=</c> holds no
+    /// <c>/</c>, <c>\</c> or <c>:</c>.
     /// </summary>
-    internal static (string Name, string Selector) SplitName(string text, string option)
+    /// <param name="text">The option value.</param>
+    /// <param name="option">The option's name, for error messages.</param>
+    /// <returns>The model name and the array selector.</returns>
+    /// <exception cref="UsageException">An empty name or selector.</exception>
+    public static (string Name, string Selector) SplitName(string text, string option)
     {
         text = text.Trim();
         int eq = text.IndexOf('=');

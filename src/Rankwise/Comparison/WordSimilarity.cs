@@ -55,7 +55,8 @@ public sealed record WordSimilarityResult(string Benchmark, int Pairs, int Pairs
 /// and Pearson's r.
 /// </summary>
 /// <remarks>
-/// Cosine similarity is a·b/(‖a‖‖b‖), 0 when either vector is zero; Euclidean similarity is −‖a − b‖. Duplicate
+/// Cosine similarity is a·b/√(‖a‖²‖b‖²), exactly 1 for identical vectors and 0 when either vector is zero;
+/// Euclidean similarity is −‖a − b‖. Duplicate
 /// vocabulary words: the first occurrence is used. Correlations follow scipy.stats (spearmanr, pearsonr); a
 /// benchmark with fewer than 2 usable pairs gives NaN. Inputs are not modified.
 /// </remarks>
@@ -147,7 +148,13 @@ public static class WordSimilarity
             na += a[j] * a[j];
             nb += b[j] * b[j];
         }
-        return na == 0 || nb == 0 ? 0 : dot / (Math.Sqrt(na) * Math.Sqrt(nb));
+        if (na == 0 || nb == 0)
+            return 0;
+        // √(‖a‖²‖b‖²) makes the similarity of a vector with itself exactly 1 (√(x²) = x in binary floating point),
+        // so identical vectors tie exactly; the separate roots cover products that overflow or underflow.
+        double product = na * nb;
+        double norm = double.IsFinite(product) && product > 0 ? Math.Sqrt(product) : Math.Sqrt(na) * Math.Sqrt(nb);
+        return Math.Clamp(dot / norm, -1.0, 1.0);
     }
 
     private static Dictionary<string, int> Vocabulary(Matrix<double> vectors, bool lowercase)

@@ -44,10 +44,11 @@ public static partial class WordPairReader
 {
     /// <summary>
     /// Reads a benchmark. Blank lines and lines starting with <c>#</c> are skipped. Fields are split at tabs when the
-    /// line has one, otherwise at runs of spaces. <see cref="WordPairFormat.Auto"/> decides from the first data line:
-    /// a header containing a <c>SimLex999</c> column → SimLex; another header (non-numeric third field) → Tab with a
-    /// header; five or more fields whose third is a part of speech and fourth a number → SimVerb; three
-    /// space-separated fields → MEN; three tab-separated fields → Tab.
+    /// line has one, otherwise at runs of spaces. A header is a tab-separated first line whose third field is not a
+    /// number (only the Tab and SimLex layouts have one). <see cref="WordPairFormat.Auto"/> decides from the first data
+    /// line: a header containing a <c>SimLex999</c> column → SimLex; another header → Tab with a header; five or more
+    /// fields whose third is a part of speech and fourth a number → SimVerb; three space-separated fields → MEN;
+    /// three tab-separated fields → Tab.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="format">The layout, or <see cref="WordPairFormat.Auto"/> (default).</param>
@@ -85,7 +86,10 @@ public static partial class WordPairReader
             throw new RankwiseInputException(path, "no word pairs (the file is empty or only has comments)");
 
         var first = lines[0];
-        bool header = first.Fields.Length >= 3 && !IsNumber(first.Fields[2]) && !(first.Fields.Length >= 4 && IsPos(first.Fields[2]) && IsNumber(first.Fields[3]));
+        // Headers (WordSim-353's, SimLex-999's) are tab-separated lines whose third field is not a score; MEN and
+        // SimVerb-3500 have none.
+        bool header = first.Tabbed && first.Fields.Length >= 3 && !IsNumber(first.Fields[2])
+                      && !(first.Fields.Length >= 4 && IsPos(first.Fields[2]) && IsNumber(first.Fields[3]));
         if (format == WordPairFormat.Auto)
         {
             if (header && first.Fields.Any(f => f.Equals("SimLex999", StringComparison.OrdinalIgnoreCase)))
@@ -117,6 +121,9 @@ public static partial class WordPairReader
                 break;
             case WordPairFormat.SimVerb:
                 score = 3;
+                break;
+            case WordPairFormat.Men:
+                score = 2;
                 break;
             default:
                 score = 2;
