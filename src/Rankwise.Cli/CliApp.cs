@@ -72,6 +72,10 @@ public static class CliApp
         root.Subcommands.Add(AssignCommand.Build(context));
         root.Subcommands.Add(CompareCommand.Build(context));
         root.Subcommands.Add(NeighborsCommand.Build(context));
+        root.Subcommands.Add(ConsistencyCommand.Build(context));
+        root.Subcommands.Add(EvaluateCommand.Build(context));
+        root.Subcommands.Add(RetrievalCommand.Build(context));
+        root.Subcommands.Add(WordSimCommand.Build(context));
         return root;
     }
 

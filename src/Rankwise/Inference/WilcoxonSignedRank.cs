@@ -264,9 +264,9 @@ public static class WilcoxonSignedRank
             z = (statistic - mn - c) / se;
             p = alternative switch
             {
-                Alternative.TwoSided => 2.0 * NormalFunctions.Ndtr(-Math.Abs(z)),
-                Alternative.Greater => NormalFunctions.Ndtr(-z),
-                _ => NormalFunctions.Ndtr(z),
+                Alternative.TwoSided => 2.0 * Rankwise.Numerics.Normal.Cdf(-Math.Abs(z)),
+                Alternative.Greater => Rankwise.Numerics.Normal.Cdf(-z),
+                _ => Rankwise.Numerics.Normal.Cdf(z),
             };
         }
         else
