@@ -71,6 +71,7 @@ public static class CliApp
         root.Subcommands.Add(RankCommand.Build(context));
         root.Subcommands.Add(AssignCommand.Build(context));
         root.Subcommands.Add(CompareCommand.Build(context));
+        root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(NeighborsCommand.Build(context));
         root.Subcommands.Add(ConsistencyCommand.Build(context));
         root.Subcommands.Add(EvaluateCommand.Build(context));

@@ -178,7 +178,7 @@ public static class CompareCommand
     }
 
     /// <summary>Report plots for a pair: measures as bars, and the unit correlation matrix reordered by the matching.</summary>
-    private static void AddPairFigures(CommandOutput output, Tensor x, Tensor y, List<MeasureValue> values, MeasureSettings settings, string fileA, string fileB)
+    internal static void AddPairFigures(CommandOutput output, Tensor x, Tensor y, List<MeasureValue> values, MeasureSettings settings, string fileA, string fileB)
     {
         output.Title = $"Representation comparison: {Path.GetFileName(fileA)} vs {Path.GetFileName(fileB)}";
         var similarities = values.Where(v => !v.IsDistance && double.IsFinite(v.Value)).ToList();
@@ -228,6 +228,13 @@ public static class CompareCommand
         {
             throw new RankwiseInputException(string.Join(", ", filesA.Concat(filesB)), $"{measure}: {ex.Message.Split(" (Parameter")[0]}");
         }
+        return ProtocolOutput(result, filesA, filesB);
+    }
+
+    /// <summary>The JSON/table/figure form of a reference-protocol result (also used by <c>rankwise demo</c>).</summary>
+    internal static CommandOutput ProtocolOutput(RunComparisonResult result, string[] filesA, string[] filesB)
+    {
+        string measure = result.Measure;
         var p = result.Protocol;
         var names = filesA.Concat(filesB).ToArray();
         var matrix = new JsonArray();

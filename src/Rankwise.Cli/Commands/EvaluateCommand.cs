@@ -188,7 +188,7 @@ public static class EvaluateCommand
         ["zou_ci"] = JsonParts.Interval(t.Zou.ConfidenceInterval),
     };
 
-    private static CommandOutput ToOutput(EvaluationReport r, IReadOnlyDictionary<string, string> sources, long missing)
+    internal static CommandOutput ToOutput(EvaluationReport r, IReadOnlyDictionary<string, string> sources, long missing)
     {
         var json = new JsonObject
         {
