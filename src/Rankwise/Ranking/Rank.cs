@@ -102,7 +102,13 @@ public static class Rank
     {
         CheckBuffers(values.Length, ranks.Length, indexScratch.Length);
         int n = values.Length;
-        if (!ApplyNanPolicy(FirstNaN(values), n, ranks, nanPolicy)) return;
+        int firstNaN = FirstNaN(values);
+        if (!ApplyNanPolicy(firstNaN, n, ranks, nanPolicy)) return;
+        if (firstNaN < 0 && n >= BucketArgSort.MinimumLength)
+        {
+            AssignRanksBucketed(values, ranks, indexScratch, ties);
+            return;
+        }
         SortEntry<ulong>[] entries = ArrayPool<SortEntry<ulong>>.Shared.Rent(n);
         try
         {
@@ -273,6 +279,56 @@ public static class Rank
             for (int i = 0; i < n; i++)
                 if (!float.IsNaN(values[i])) entries[m++] = entries[i];
             return m;
+        }
+    }
+
+    /// <summary>
+    /// Ranks large NaN-free data with <see cref="BucketArgSort"/>: each bucket is ranked as soon as it is
+    /// sorted, on several threads. Writes the argsort into <paramref name="scratch"/>.
+    /// </summary>
+    private static unsafe void AssignRanksBucketed(ReadOnlySpan<double> values, Span<double> ranks, Span<int> scratch, Ties ties)
+    {
+        fixed (double* r = ranks)
+        fixed (int* s = scratch)
+        {
+            nint rankAddress = (nint)r, scratchAddress = (nint)s;
+            int[]? groupCounts = null;
+            if (ties == Ties.Dense)
+            {
+                groupCounts = [0];
+                // Dense ranks need the number of groups before each bucket: rank sequentially.
+                BucketArgSort.Run(values, parallel: false, (sorted, start) => WriteRanks(sorted, start, (double*)rankAddress, (int*)scratchAddress, ties, ref groupCounts));
+                return;
+            }
+            BucketArgSort.Run(values, parallel: true, (sorted, start) => WriteRanks(sorted, start, (double*)rankAddress, (int*)scratchAddress, ties, ref groupCounts));
+        }
+    }
+
+    private static unsafe void WriteRanks(ReadOnlySpan<SortEntry<ulong>> sorted, int start, double* ranks, int* scratch, Ties ties, ref int[]? denseState)
+    {
+        int m = sorted.Length;
+        int* order = scratch + start;
+        for (int k = 0; k < m; k++) order[k] = sorted[k].Index;
+        if (ties == Ties.Ordinal)
+        {
+            for (int k = 0; k < m; k++) ranks[order[k]] = start + k + 1;
+            return;
+        }
+        int from = 0;
+        for (int i = 1; i <= m; i++)
+        {
+            if (i < m && sorted[i].Key == sorted[from].Key) continue;
+            int groupStart = start + from, groupEnd = start + i;
+            double rank;
+            switch (ties)
+            {
+                case Ties.Average: rank = 0.5 * (groupStart + 1 + groupEnd); break;
+                case Ties.Min: rank = groupStart + 1; break;
+                case Ties.Max: rank = groupEnd; break;
+                default: rank = ++denseState![0]; break;
+            }
+            for (int k = from; k < i; k++) ranks[order[k]] = rank;
+            from = i;
         }
     }
 

@@ -1,0 +1,400 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Rankwise.Ranking;
+
+/// <summary>
+/// Receives one bucket of the stable argsort: <paramref name="sorted"/> holds the entries that occupy
+/// positions [<paramref name="start"/>, start + sorted.Length) of the global ascending order. Equal
+/// keys never straddle two buckets, so tie groups can be handled bucket by bucket.
+/// </summary>
+internal delegate void SortedBucketVisitor(ReadOnlySpan<SortEntry<ulong>> sorted, int start);
+
+/// <summary>
+/// Stable argsort of large NaN-free float64 data, delivered bucket by bucket so that the caller can
+/// consume each bucket (assign ranks, accumulate sums) while it is still in cache.
+/// </summary>
+/// <remarks>
+/// <para>Algorithm (a sample sort whose classifier is a radix table): the order-preserving keys of a
+/// strided sample (<see cref="SampleSize"/> values) give ~n/<see cref="TargetBucket"/> splitters; a
+/// two-level lookup table on the top 16 + 8 bits of key − min maps every key to its bucket in O(1),
+/// monotonically, so buckets are contiguous key ranges and equal keys share a bucket. One counting
+/// pass and one stable scatter pass (both over contiguous slices of the input on several threads,
+/// each slice writing its own sub-range of every bucket) move the (key, index) entries into their
+/// buckets — the only passes over main memory. Each bucket (a few thousand entries, L2-resident) is
+/// then finished by one MSD digit pass sized to the bucket and an insertion sort, or by
+/// <see cref="StableArgSort"/> if the sample misjudged it.</para>
+/// <para>The sample only affects the bucket sizes, never the result: the output is the unique stable
+/// order (key, then index).</para>
+/// </remarks>
+internal static class BucketArgSort
+{
+    /// <summary>Inputs shorter than this are sorted as one bucket by <see cref="StableArgSort"/>.</summary>
+    internal const int MinimumLength = 1 << 16;
+
+    /// <summary>The intended number of entries per bucket.</summary>
+    internal const int TargetBucket = 4096;
+
+    private const int SampleSize = 1 << 15;
+    private const int MaxBuckets = 1 << 13;
+    private const int TopBits = 16;
+    private const int SubBits = 8;
+    private const int InsertionLimit = 32;
+    private const int SubBucketLimit = 24;
+
+    /// <summary>
+    /// Sorts the keys of the NaN-free <paramref name="values"/> stably and calls <paramref name="visit"/>
+    /// once per bucket. With <paramref name="parallel"/> the passes and the buckets run on several threads
+    /// (buckets then arrive in any order, possibly concurrently); otherwise everything runs on the calling
+    /// thread and buckets arrive in ascending order.
+    /// </summary>
+    internal static unsafe void Run(ReadOnlySpan<double> values, bool parallel, SortedBucketVisitor visit)
+    {
+        int n = values.Length;
+        if (n == 0) return;
+        SortEntry<ulong>[] entries = ArrayPool<SortEntry<ulong>>.Shared.Rent(n);
+        try
+        {
+            fixed (double* p = values)
+            {
+                if (n < MinimumLength)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        entries[i].Key = SortKeys.Of(p[i]);
+                        entries[i].Index = i;
+                    }
+                    StableArgSort.Sort(entries.AsSpan(0, n));
+                    visit(entries.AsSpan(0, n), 0);
+                    return;
+                }
+                RunLarge(p, n, entries, parallel && Environment.ProcessorCount > 1, visit);
+            }
+        }
+        finally
+        {
+            ArrayPool<SortEntry<ulong>>.Shared.Return(entries);
+        }
+    }
+
+    /// <summary>The order-preserving key of a non-NaN double, branch-free (−0 + 0 = +0 folds the zeros).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Key(double value)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(value + 0.0);
+        return (ulong)(bits ^ ((bits >> 63) | long.MinValue));
+    }
+
+    /// <summary>The bucket classifier: a monotone map from keys to bucket numbers.</summary>
+    private sealed class Classifier
+    {
+        public ulong Min;
+        public int Shift1;
+        public int Shift2;
+        public ulong SubMask;
+        public int[] Base = [];
+        public int[] SubOffset = [];
+        public int[] Sub = [];
+        public int BucketCount;
+    }
+
+    private static unsafe void RunLarge(double* p, int n, SortEntry<ulong>[] entries, bool parallel, SortedBucketVisitor visit)
+    {
+        int workers = parallel ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        int chunks = parallel ? workers * 4 : 1;
+        int chunkLength = (n + chunks - 1) / chunks;
+        nint address = (nint)p;
+
+        // Pass 1: key range.
+        var mins = new ulong[chunks];
+        var maxs = new ulong[chunks];
+        ForChunks(chunks, workers, c =>
+        {
+            double* v = (double*)address;
+            int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
+            ulong lo = ulong.MaxValue, hi = 0;
+            for (int i = from; i < to; i++)
+            {
+                ulong k = Key(v[i]);
+                lo = Math.Min(lo, k);
+                hi = Math.Max(hi, k);
+            }
+            mins[c] = lo;
+            maxs[c] = hi;
+        });
+        ulong min = ulong.MaxValue, max = 0;
+        for (int c = 0; c < chunks; c++)
+        {
+            if (mins[c] < min) min = mins[c];
+            if (maxs[c] > max) max = maxs[c];
+        }
+        if (min == max)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                entries[i].Key = min;
+                entries[i].Index = i;
+            }
+            visit(entries.AsSpan(0, n), 0);
+            return;
+        }
+
+        Classifier cls = BuildClassifier(p, n, min, max);
+        int buckets = cls.BucketCount;
+
+        // Pass 2: bucket sizes per chunk.
+        var counts = new int[chunks * buckets];
+        ForChunks(chunks, workers, c =>
+        {
+            double* v = (double*)address;
+            int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
+            fixed (int* count = &counts[c * buckets])
+            fixed (int* baseTable = cls.Base)
+            fixed (int* subOffset = cls.SubOffset)
+            fixed (int* sub = cls.Sub)
+            {
+                ulong lo = cls.Min, mask = cls.SubMask;
+                int s1 = cls.Shift1, s2 = cls.Shift2;
+                for (int i = from; i < to; i++)
+                {
+                    ulong rel = Key(v[i]) - lo;
+                    int top = (int)(rel >> s1);
+                    count[baseTable[top] + sub[subOffset[top] + (int)((rel >> s2) & mask)]]++;
+                }
+            }
+        });
+        var bucketStart = new int[buckets + 1];
+        var offsets = new int[chunks * buckets];
+        int running = 0;
+        for (int b = 0; b < buckets; b++)
+        {
+            bucketStart[b] = running;
+            for (int c = 0; c < chunks; c++)
+            {
+                offsets[c * buckets + b] = running;
+                running += counts[c * buckets + b];
+            }
+        }
+        bucketStart[buckets] = n;
+
+        // Pass 3: stable scatter of (key, index) into the buckets.
+        ForChunks(chunks, workers, c =>
+        {
+            double* v = (double*)address;
+            int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
+            fixed (SortEntry<ulong>* dst = entries)
+            fixed (int* next = &offsets[c * buckets])
+            fixed (int* baseTable = cls.Base)
+            fixed (int* subOffset = cls.SubOffset)
+            fixed (int* sub = cls.Sub)
+            {
+                ulong lo = cls.Min, mask = cls.SubMask;
+                int s1 = cls.Shift1, s2 = cls.Shift2;
+                for (int i = from; i < to; i++)
+                {
+                    ulong k = Key(v[i]);
+                    ulong rel = k - lo;
+                    int top = (int)(rel >> s1);
+                    int b = baseTable[top] + sub[subOffset[top] + (int)((rel >> s2) & mask)];
+                    SortEntry<ulong>* e = dst + next[b]++;
+                    e->Key = k;
+                    e->Index = i;
+                }
+            }
+        });
+
+        // Pass 4: finish each bucket in cache and hand it over.
+        int largest = 0;
+        for (int b = 0; b < buckets; b++) largest = Math.Max(largest, bucketStart[b + 1] - bucketStart[b]);
+        if (workers == 1)
+        {
+            SortEntry<ulong>[] scratch = ArrayPool<SortEntry<ulong>>.Shared.Rent(largest);
+            try
+            {
+                for (int b = 0; b < buckets; b++) FinishBucket(entries, scratch, bucketStart[b], bucketStart[b + 1], visit);
+            }
+            finally
+            {
+                ArrayPool<SortEntry<ulong>>.Shared.Return(scratch);
+            }
+            return;
+        }
+        int nextBucket = -1;
+        ForChunks(workers, workers, _ =>
+        {
+            SortEntry<ulong>[] scratch = ArrayPool<SortEntry<ulong>>.Shared.Rent(largest);
+            try
+            {
+                int b;
+                while ((b = Interlocked.Increment(ref nextBucket)) < buckets)
+                    FinishBucket(entries, scratch, bucketStart[b], bucketStart[b + 1], visit);
+            }
+            finally
+            {
+                ArrayPool<SortEntry<ulong>>.Shared.Return(scratch);
+            }
+        });
+    }
+
+    private static void FinishBucket(SortEntry<ulong>[] entries, SortEntry<ulong>[] scratch, int from, int to, SortedBucketVisitor visit)
+    {
+        if (from == to) return;
+        Span<SortEntry<ulong>> bucket = entries.AsSpan(from, to - from);
+        bool inScratch = SortBucket(bucket, scratch.AsSpan(0, bucket.Length));
+        visit(inScratch ? scratch.AsSpan(0, bucket.Length) : bucket, from);
+    }
+
+    /// <summary>
+    /// Stably sorts a bucket whose equal keys are already in index order; returns true when the result
+    /// is in <paramref name="scratch"/> rather than in <paramref name="bucket"/>.
+    /// </summary>
+    private static bool SortBucket(Span<SortEntry<ulong>> bucket, Span<SortEntry<ulong>> scratch)
+    {
+        int n = bucket.Length;
+        if (n <= InsertionLimit)
+        {
+            InsertionSortByKey(bucket);
+            return false;
+        }
+        ulong min = bucket[0].Key, max = min;
+        for (int i = 1; i < n; i++)
+        {
+            ulong k = bucket[i].Key;
+            if (k < min) min = k;
+            if (k > max) max = k;
+        }
+        if (min == max) return false;
+        int bits = 64 - BitOperations.LeadingZeroCount(max - min);
+        int width = Math.Min(bits, Math.Clamp(BitOperations.Log2((uint)n) - 1, 4, 12));
+        int shift = bits - width;
+        int buckets = 1 << width;
+        Span<int> counts = stackalloc int[buckets + 1];
+        counts.Clear();
+        for (int i = 0; i < n; i++) counts[(int)((bucket[i].Key - min) >> shift) + 1]++;
+        int largest = 0;
+        for (int b = 1; b <= buckets; b++)
+        {
+            largest = Math.Max(largest, counts[b]);
+            counts[b] += counts[b - 1];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            ref SortEntry<ulong> e = ref bucket[i];
+            scratch[counts[(int)((e.Key - min) >> shift)]++] = e;
+        }
+        if (largest > SubBucketLimit && shift > 0)
+        {
+            // counts[b] is now the end of sub-bucket b.
+            int nextShift = Math.Max(0, shift - 8);
+            int start = 0;
+            for (int b = 0; b < buckets; b++)
+            {
+                int end = counts[b];
+                if (end - start > SubBucketLimit)
+                    StableArgSort.RadixPass(scratch[start..end], bucket[start..end], min, nextShift, shift - nextShift, resultInSource: true);
+                start = end;
+            }
+        }
+        InsertionSortByKey(scratch);
+        return true;
+    }
+
+    /// <summary>Insertion sort by key only; stable, so equal keys keep their (index) order.</summary>
+    private static void InsertionSortByKey(Span<SortEntry<ulong>> entries)
+    {
+        for (int i = 1; i < entries.Length; i++)
+        {
+            SortEntry<ulong> e = entries[i];
+            int j = i - 1;
+            if (entries[j].Key <= e.Key) continue;
+            do
+            {
+                entries[j + 1] = entries[j];
+                j--;
+            }
+            while (j >= 0 && entries[j].Key > e.Key);
+            entries[j + 1] = e;
+        }
+    }
+
+    /// <summary>Builds the bucket classifier from a strided sample of the keys.</summary>
+    private static unsafe Classifier BuildClassifier(double* v, int n, ulong min, ulong max)
+    {
+        int sampleSize = Math.Min(n, SampleSize);
+        var sample = new ulong[sampleSize];
+        long stride = n / sampleSize;
+        for (int s = 0; s < sampleSize; s++) sample[s] = Key(v[s * stride]);
+        Array.Sort(sample);
+        int buckets = (int)Math.Clamp((n + (long)TargetBucket - 1) / TargetBucket, 2, Math.Min(MaxBuckets, sampleSize / 4));
+        var splitters = new ulong[buckets - 1];
+        for (int j = 1; j < buckets; j++) splitters[j - 1] = sample[(long)j * sampleSize / buckets];
+
+        ulong range = max - min;
+        int bits = 64 - BitOperations.LeadingZeroCount(range);
+        int shift1 = Math.Max(bits - TopBits, 0);
+        int subBits = Math.Min(SubBits, shift1);
+        int shift2 = shift1 - subBits;
+        int topCount = (int)(range >> shift1) + 1;
+        int subCount = 1 << subBits;
+        var baseTable = new int[topCount];
+        var subOffset = new int[topCount];
+        var sub = new List<int>(subCount * 64);
+        for (int d = 0; d < subCount; d++) sub.Add(0); // the shared all-zero table for unsplit bins
+
+        // Walk the bins in ascending order with a pointer into the splitters:
+        // bucket(k) = number of splitters ≤ k.
+        int pointer = 0;
+        int BucketOf(ulong relativeKey)
+        {
+            ulong k = min + relativeKey;
+            while (pointer < splitters.Length && splitters[pointer] <= k) pointer++;
+            return pointer;
+        }
+        int PeekBucket(ulong relativeKey)
+        {
+            ulong k = min + relativeKey;
+            int q = pointer;
+            while (q < splitters.Length && splitters[q] <= k) q++;
+            return q;
+        }
+        ulong binWidth = 1UL << shift1;
+        for (int b = 0; b < topCount; b++)
+        {
+            ulong lo = (ulong)b << shift1;
+            ulong hi = Math.Min(range, lo + (binWidth - 1));
+            int first = BucketOf(lo);
+            baseTable[b] = first;
+            if (PeekBucket(hi) == first)
+                continue;
+            subOffset[b] = sub.Count;
+            for (int d = 0; d < subCount; d++)
+            {
+                ulong subLo = lo + ((ulong)d << shift2);
+                sub.Add(subLo > range ? BucketOf(range) - first : BucketOf(subLo) - first);
+            }
+        }
+        return new Classifier
+        {
+            Min = min,
+            Shift1 = shift1,
+            Shift2 = shift2,
+            SubMask = (ulong)subCount - 1,
+            Base = baseTable,
+            SubOffset = subOffset,
+            Sub = [.. sub],
+            BucketCount = buckets,
+        };
+    }
+
+    /// <summary>Runs body(0 … count − 1) on up to <paramref name="workers"/> threads, chunks taken dynamically.</summary>
+    private static void ForChunks(int count, int workers, Action<int> body)
+    {
+        if (workers <= 1 || count <= 1)
+        {
+            for (int c = 0; c < count; c++) body(c);
+            return;
+        }
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
+    }
+}
