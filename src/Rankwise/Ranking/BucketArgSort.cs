@@ -34,8 +34,12 @@ internal static class BucketArgSort
     internal const int MinimumLength = 1 << 16;
 
     /// <summary>The intended number of entries per bucket.</summary>
-    internal const int TargetBucket = 4096;
+    internal static readonly int TargetBucket = int.Parse(Environment.GetEnvironmentVariable("RW_TB") ?? "4096");
 
+    static readonly System.Diagnostics.Stopwatch swT = System.Diagnostics.Stopwatch.StartNew(); static readonly bool tr = Environment.GetEnvironmentVariable("RW_TRACE") != null;
+    static TimeSpan cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+    internal static void T(string what) { if (tr) { var cpu1 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime; Console.Error.WriteLine($"{what}: {swT.Elapsed.TotalMilliseconds:F1} ms wall, {(cpu1 - cpu0).TotalMilliseconds:F0} ms cpu"); cpu0 = cpu1; swT.Restart(); } }
+    private static readonly bool NoVisit = Environment.GetEnvironmentVariable("RW_NOVISIT") != null;
     private const int SampleSize = 1 << 15;
     private const int MaxBuckets = 1 << 13;
     private const int TopBits = 16;
@@ -49,32 +53,36 @@ internal static class BucketArgSort
     /// (buckets then arrive in any order, possibly concurrently); otherwise everything runs on the calling
     /// thread and buckets arrive in ascending order.
     /// </summary>
-    internal static unsafe void Run(ReadOnlySpan<double> values, bool parallel, SortedBucketVisitor visit)
+    internal static void Run(ReadOnlySpan<double> values, bool parallel, SortedBucketVisitor visit)
+        => Run(values, ReadOnlySpan<int>.Empty, parallel, visit);
+
+    /// <summary>
+    /// As <see cref="Run(ReadOnlySpan{double}, bool, SortedBucketVisitor)"/>, but each entry's
+    /// <see cref="SortEntry{TKey}.Index"/> carries <paramref name="payload"/>[i] instead of i (the order is
+    /// still the stable order by key, then by i). An empty <paramref name="payload"/> means the indices.
+    /// </summary>
+    internal static unsafe void Run(ReadOnlySpan<double> values, ReadOnlySpan<int> payload, bool parallel, SortedBucketVisitor visit)
     {
         int n = values.Length;
         if (n == 0) return;
-        SortEntry<ulong>[] entries = ArrayPool<SortEntry<ulong>>.Shared.Rent(n);
-        try
+        if (!payload.IsEmpty && payload.Length != n) throw new ArgumentException("payload length differs from values", nameof(payload));
+        using var buffer = new NativeBuffer<SortEntry<ulong>>(n);
+        SortEntry<ulong>* entries = buffer.Pointer;
+        fixed (double* p = values)
+        fixed (int* q = payload)
         {
-            fixed (double* p = values)
+            if (n < MinimumLength)
             {
-                if (n < MinimumLength)
+                for (int i = 0; i < n; i++)
                 {
-                    for (int i = 0; i < n; i++)
-                    {
-                        entries[i].Key = SortKeys.Of(p[i]);
-                        entries[i].Index = i;
-                    }
-                    StableArgSort.Sort(entries.AsSpan(0, n));
-                    visit(entries.AsSpan(0, n), 0);
-                    return;
+                    entries[i].Key = SortKeys.Of(p[i]);
+                    entries[i].Index = q == null ? i : q[i];
                 }
-                RunLarge(p, n, entries, parallel && Environment.ProcessorCount > 1, visit);
+                StableArgSort.Sort(buffer.Span);
+                visit(buffer.Span, 0);
+                return;
             }
-        }
-        finally
-        {
-            ArrayPool<SortEntry<ulong>>.Shared.Return(entries);
+            RunLarge(p, q, n, entries, parallel && Environment.ProcessorCount > 1, visit);
         }
     }
 
@@ -99,12 +107,15 @@ internal static class BucketArgSort
         public int BucketCount;
     }
 
-    private static unsafe void RunLarge(double* p, int n, SortEntry<ulong>[] entries, bool parallel, SortedBucketVisitor visit)
+    private static unsafe void RunLarge(double* p, int* payload, int n, SortEntry<ulong>* entries, bool parallel, SortedBucketVisitor visit)
     {
         int workers = parallel ? Math.Min(Environment.ProcessorCount, 8) : 1;
         int chunks = parallel ? workers * 4 : 1;
         int chunkLength = (n + chunks - 1) / chunks;
         nint address = (nint)p;
+        nint entriesAddress = (nint)entries;
+        nint payloadAddress = (nint)payload;
+        T("enter");
 
         // Pass 1: key range.
         var mins = new ulong[chunks];
@@ -134,13 +145,15 @@ internal static class BucketArgSort
             for (int i = 0; i < n; i++)
             {
                 entries[i].Key = min;
-                entries[i].Index = i;
+                entries[i].Index = payload == null ? i : payload[i];
             }
-            visit(entries.AsSpan(0, n), 0);
+            visit(new ReadOnlySpan<SortEntry<ulong>>(entries, n), 0);
             return;
         }
 
+        T("minmax");
         Classifier cls = BuildClassifier(p, n, min, max);
+        T($"classifier buckets={cls.BucketCount} sub={cls.Sub.Length}");
         int buckets = cls.BucketCount;
 
         // Pass 2: bucket sizes per chunk.
@@ -164,6 +177,7 @@ internal static class BucketArgSort
                 }
             }
         });
+        T("count");
         var bucketStart = new int[buckets + 1];
         var offsets = new int[chunks * buckets];
         int running = 0;
@@ -183,7 +197,8 @@ internal static class BucketArgSort
         {
             double* v = (double*)address;
             int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
-            fixed (SortEntry<ulong>* dst = entries)
+            SortEntry<ulong>* dst = (SortEntry<ulong>*)entriesAddress;
+            int* carried = (int*)payloadAddress;
             fixed (int* next = &offsets[c * buckets])
             fixed (int* baseTable = cls.Base)
             fixed (int* subOffset = cls.SubOffset)
@@ -199,11 +214,12 @@ internal static class BucketArgSort
                     int b = baseTable[top] + sub[subOffset[top] + (int)((rel >> s2) & mask)];
                     SortEntry<ulong>* e = dst + next[b]++;
                     e->Key = k;
-                    e->Index = i;
+                    e->Index = carried == null ? i : carried[i];
                 }
             }
         });
 
+        T("scatter");
         // Pass 4: finish each bucket in cache and hand it over.
         int largest = 0;
         for (int b = 0; b < buckets; b++) largest = Math.Max(largest, bucketStart[b + 1] - bucketStart[b]);
@@ -212,7 +228,7 @@ internal static class BucketArgSort
             SortEntry<ulong>[] scratch = ArrayPool<SortEntry<ulong>>.Shared.Rent(largest);
             try
             {
-                for (int b = 0; b < buckets; b++) FinishBucket(entries, scratch, bucketStart[b], bucketStart[b + 1], visit);
+                for (int b = 0; b < buckets; b++) FinishBucket((SortEntry<ulong>*)entriesAddress, scratch, bucketStart[b], bucketStart[b + 1], visit);
             }
             finally
             {
@@ -220,6 +236,7 @@ internal static class BucketArgSort
             }
             return;
         }
+        if (tr) { var sz = new List<int>(); for (int b = 0; b < buckets; b++) sz.Add(bucketStart[b + 1] - bucketStart[b]); sz.Sort(); Console.Error.WriteLine($"largest {largest} median {sz[sz.Count/2]} p90 {sz[sz.Count*9/10]} p99 {sz[sz.Count*99/100]}"); }
         int nextBucket = -1;
         ForChunks(workers, workers, _ =>
         {
@@ -228,20 +245,22 @@ internal static class BucketArgSort
             {
                 int b;
                 while ((b = Interlocked.Increment(ref nextBucket)) < buckets)
-                    FinishBucket(entries, scratch, bucketStart[b], bucketStart[b + 1], visit);
+                    FinishBucket((SortEntry<ulong>*)entriesAddress, scratch, bucketStart[b], bucketStart[b + 1], visit);
             }
             finally
             {
                 ArrayPool<SortEntry<ulong>>.Shared.Return(scratch);
             }
         });
+        T("finish");
     }
 
-    private static void FinishBucket(SortEntry<ulong>[] entries, SortEntry<ulong>[] scratch, int from, int to, SortedBucketVisitor visit)
+    private static unsafe void FinishBucket(SortEntry<ulong>* entries, SortEntry<ulong>[] scratch, int from, int to, SortedBucketVisitor visit)
     {
         if (from == to) return;
-        Span<SortEntry<ulong>> bucket = entries.AsSpan(from, to - from);
+        var bucket = new Span<SortEntry<ulong>>(entries + from, to - from);
         bool inScratch = SortBucket(bucket, scratch.AsSpan(0, bucket.Length));
+        if (NoVisit) return;
         visit(inScratch ? scratch.AsSpan(0, bucket.Length) : bucket, from);
     }
 
