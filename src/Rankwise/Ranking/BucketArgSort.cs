@@ -34,18 +34,20 @@ internal static class BucketArgSort
     internal const int MinimumLength = 1 << 16;
 
     /// <summary>The intended number of entries per bucket.</summary>
-    internal static readonly int TargetBucket = int.Parse(Environment.GetEnvironmentVariable("RW_TB") ?? "4096");
+    internal static readonly int TargetBucket = int.Parse(Environment.GetEnvironmentVariable("RW_TB") ?? "16384");
 
     static readonly System.Diagnostics.Stopwatch swT = System.Diagnostics.Stopwatch.StartNew(); static readonly bool tr = Environment.GetEnvironmentVariable("RW_TRACE") != null;
     static TimeSpan cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     internal static void T(string what) { if (tr) { var cpu1 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime; Console.Error.WriteLine($"{what}: {swT.Elapsed.TotalMilliseconds:F1} ms wall, {(cpu1 - cpu0).TotalMilliseconds:F0} ms cpu"); cpu0 = cpu1; swT.Restart(); } }
     private static readonly bool NoVisit = Environment.GetEnvironmentVariable("RW_NOVISIT") != null;
+    private static readonly int WidthOffset = int.Parse(Environment.GetEnvironmentVariable("RW_WO") ?? "1");
     private const int SampleSize = 1 << 15;
     private const int MaxBuckets = 1 << 13;
     private const int TopBits = 16;
     private const int SubBits = 8;
     private const int InsertionLimit = 32;
     private const int SubBucketLimit = 24;
+    private static readonly int MaxDigitBits = int.Parse(Environment.GetEnvironmentVariable("RW_MD") ?? "14");
 
     /// <summary>
     /// Sorts the keys of the NaN-free <paramref name="values"/> stably and calls <paramref name="visit"/>
@@ -226,9 +228,10 @@ internal static class BucketArgSort
         if (workers == 1)
         {
             SortEntry<ulong>[] scratch = ArrayPool<SortEntry<ulong>>.Shared.Rent(largest);
+            var digitCounts = new int[(1 << MaxDigitBits) + 1];
             try
             {
-                for (int b = 0; b < buckets; b++) FinishBucket((SortEntry<ulong>*)entriesAddress, scratch, bucketStart[b], bucketStart[b + 1], visit);
+                for (int b = 0; b < buckets; b++) FinishBucket((SortEntry<ulong>*)entriesAddress, scratch, digitCounts, bucketStart[b], bucketStart[b + 1], visit);
             }
             finally
             {
@@ -241,11 +244,12 @@ internal static class BucketArgSort
         ForChunks(workers, workers, _ =>
         {
             SortEntry<ulong>[] scratch = ArrayPool<SortEntry<ulong>>.Shared.Rent(largest);
+            var digitCounts = new int[(1 << MaxDigitBits) + 1];
             try
             {
                 int b;
                 while ((b = Interlocked.Increment(ref nextBucket)) < buckets)
-                    FinishBucket((SortEntry<ulong>*)entriesAddress, scratch, bucketStart[b], bucketStart[b + 1], visit);
+                    FinishBucket((SortEntry<ulong>*)entriesAddress, scratch, digitCounts, bucketStart[b], bucketStart[b + 1], visit);
             }
             finally
             {
@@ -255,41 +259,45 @@ internal static class BucketArgSort
         T("finish");
     }
 
-    private static unsafe void FinishBucket(SortEntry<ulong>* entries, SortEntry<ulong>[] scratch, int from, int to, SortedBucketVisitor visit)
+    private static unsafe void FinishBucket(SortEntry<ulong>* entries, SortEntry<ulong>[] scratch, int[] counts, int from, int to, SortedBucketVisitor visit)
     {
         if (from == to) return;
-        var bucket = new Span<SortEntry<ulong>>(entries + from, to - from);
-        bool inScratch = SortBucket(bucket, scratch.AsSpan(0, bucket.Length));
-        if (NoVisit) return;
-        visit(inScratch ? scratch.AsSpan(0, bucket.Length) : bucket, from);
+        int n = to - from;
+        fixed (SortEntry<ulong>* s = scratch)
+        fixed (int* c = counts)
+        {
+            bool inScratch = SortBucket(entries + from, s, c, n);
+            if (NoVisit) return;
+            visit(new ReadOnlySpan<SortEntry<ulong>>(inScratch ? s : entries + from, n), from);
+        }
     }
 
     /// <summary>
-    /// Stably sorts a bucket whose equal keys are already in index order; returns true when the result
-    /// is in <paramref name="scratch"/> rather than in <paramref name="bucket"/>.
+    /// Stably sorts the <paramref name="n"/> entries at <paramref name="bucket"/>, whose equal keys are
+    /// already in index order; returns true when the result is in <paramref name="scratch"/> rather than
+    /// in place. <paramref name="counts"/> has room for 2^<see cref="MaxDigitBits"/> + 1 counters.
     /// </summary>
-    private static bool SortBucket(Span<SortEntry<ulong>> bucket, Span<SortEntry<ulong>> scratch)
+    private static unsafe bool SortBucket(SortEntry<ulong>* bucket, SortEntry<ulong>* scratch, int* counts, int n)
     {
-        int n = bucket.Length;
         if (n <= InsertionLimit)
         {
-            InsertionSortByKey(bucket);
+            InsertionSortByKey(bucket, n);
             return false;
         }
         ulong min = bucket[0].Key, max = min;
         for (int i = 1; i < n; i++)
         {
             ulong k = bucket[i].Key;
-            if (k < min) min = k;
-            if (k > max) max = k;
+            min = Math.Min(min, k);
+            max = Math.Max(max, k);
         }
         if (min == max) return false;
         int bits = 64 - BitOperations.LeadingZeroCount(max - min);
-        int width = Math.Min(bits, Math.Clamp(BitOperations.Log2((uint)n) - 1, 4, 12));
+        // About two digit values per entry: sub-buckets are then mostly singletons.
+        int width = Math.Min(bits, Math.Clamp(BitOperations.Log2((uint)n) + WidthOffset, 4, MaxDigitBits));
         int shift = bits - width;
         int buckets = 1 << width;
-        Span<int> counts = stackalloc int[buckets + 1];
-        counts.Clear();
+        new Span<int>(counts, buckets + 1).Clear();
         for (int i = 0; i < n; i++) counts[(int)((bucket[i].Key - min) >> shift) + 1]++;
         int largest = 0;
         for (int b = 1; b <= buckets; b++)
@@ -299,7 +307,7 @@ internal static class BucketArgSort
         }
         for (int i = 0; i < n; i++)
         {
-            ref SortEntry<ulong> e = ref bucket[i];
+            SortEntry<ulong> e = bucket[i];
             scratch[counts[(int)((e.Key - min) >> shift)]++] = e;
         }
         if (largest > SubBucketLimit && shift > 0)
@@ -311,29 +319,32 @@ internal static class BucketArgSort
             {
                 int end = counts[b];
                 if (end - start > SubBucketLimit)
-                    StableArgSort.RadixPass(scratch[start..end], bucket[start..end], min, nextShift, shift - nextShift, resultInSource: true);
+                {
+                    StableArgSort.RadixPass(new Span<SortEntry<ulong>>(scratch + start, end - start), new Span<SortEntry<ulong>>(bucket + start, end - start),
+                        min, nextShift, shift - nextShift, resultInSource: true);
+                }
                 start = end;
             }
         }
-        InsertionSortByKey(scratch);
+        InsertionSortByKey(scratch, n);
         return true;
     }
 
     /// <summary>Insertion sort by key only; stable, so equal keys keep their (index) order.</summary>
-    private static void InsertionSortByKey(Span<SortEntry<ulong>> entries)
+    private static unsafe void InsertionSortByKey(SortEntry<ulong>* entries, int n)
     {
-        for (int i = 1; i < entries.Length; i++)
+        for (int i = 1; i < n; i++)
         {
             SortEntry<ulong> e = entries[i];
-            int j = i - 1;
-            if (entries[j].Key <= e.Key) continue;
+            SortEntry<ulong>* j = entries + i - 1;
+            if (j->Key <= e.Key) continue;
             do
             {
-                entries[j + 1] = entries[j];
+                j[1] = j[0];
                 j--;
             }
-            while (j >= 0 && entries[j].Key > e.Key);
-            entries[j + 1] = e;
+            while (j >= entries && j->Key > e.Key);
+            j[1] = e;
         }
     }
 
