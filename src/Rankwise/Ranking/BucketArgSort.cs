@@ -42,6 +42,7 @@ internal static class BucketArgSort
     private static readonly bool NoVisit = Environment.GetEnvironmentVariable("RW_NOVISIT") != null;
     private static readonly int WidthOffset = int.Parse(Environment.GetEnvironmentVariable("RW_WO") ?? "1");
     private const int SampleSize = 1 << 15;
+    private const int SamplesPerBucket = 64;
     private const int MaxBuckets = 1 << 13;
     private const int TopBits = 16;
     private const int SubBits = 8;
@@ -96,17 +97,27 @@ internal static class BucketArgSort
         return (ulong)(bits ^ ((bits >> 63) | long.MinValue));
     }
 
-    /// <summary>The bucket classifier: a monotone map from keys to bucket numbers.</summary>
+    /// <summary>
+    /// The bucket classifier: a monotone map from keys to bucket numbers. For rel = key − Min, the bin
+    /// rel &gt;&gt; Shift1 gives a base bucket and a sub-table; the sub-table entry for the next bits,
+    /// (rel &gt;&gt; Shift2) &amp; SubMask, is added to the base (bins inside one bucket share an all-zero sub-table).
+    /// </summary>
     private sealed class Classifier
     {
         public ulong Min;
         public int Shift1;
         public int Shift2;
         public ulong SubMask;
-        public int[] Base = [];
-        public int[] SubOffset = [];
+        public Bin[] Bins = [];
         public int[] Sub = [];
         public int BucketCount;
+    }
+
+    /// <summary>One top-level bin of the classifier.</summary>
+    private struct Bin
+    {
+        public int Base;
+        public int SubOffset;
     }
 
     private static unsafe void RunLarge(double* p, int* payload, int n, SortEntry<ulong>* entries, bool parallel, SortedBucketVisitor visit)
@@ -124,17 +135,8 @@ internal static class BucketArgSort
         var maxs = new ulong[chunks];
         ForChunks(chunks, workers, c =>
         {
-            double* v = (double*)address;
             int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
-            ulong lo = ulong.MaxValue, hi = 0;
-            for (int i = from; i < to; i++)
-            {
-                ulong k = Key(v[i]);
-                lo = Math.Min(lo, k);
-                hi = Math.Max(hi, k);
-            }
-            mins[c] = lo;
-            maxs[c] = hi;
+            KeyRange((double*)address, from, to, out mins[c], out maxs[c]);
         });
         ulong min = ulong.MaxValue, max = 0;
         for (int c = 0; c < chunks; c++)
@@ -155,29 +157,16 @@ internal static class BucketArgSort
 
         T("minmax");
         Classifier cls = BuildClassifier(p, n, min, max);
-        T($"classifier buckets={cls.BucketCount} sub={cls.Sub.Length}");
+        T($"classifier buckets={cls.BucketCount} sub={cls.Sub.Length} bins={cls.Bins.Length}");
         int buckets = cls.BucketCount;
 
         // Pass 2: bucket sizes per chunk.
         var counts = new int[chunks * buckets];
         ForChunks(chunks, workers, c =>
         {
-            double* v = (double*)address;
             int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
             fixed (int* count = &counts[c * buckets])
-            fixed (int* baseTable = cls.Base)
-            fixed (int* subOffset = cls.SubOffset)
-            fixed (int* sub = cls.Sub)
-            {
-                ulong lo = cls.Min, mask = cls.SubMask;
-                int s1 = cls.Shift1, s2 = cls.Shift2;
-                for (int i = from; i < to; i++)
-                {
-                    ulong rel = Key(v[i]) - lo;
-                    int top = (int)(rel >> s1);
-                    count[baseTable[top] + sub[subOffset[top] + (int)((rel >> s2) & mask)]]++;
-                }
-            }
+                Count((double*)address, from, to, cls, count);
         });
         T("count");
         var bucketStart = new int[buckets + 1];
@@ -197,28 +186,9 @@ internal static class BucketArgSort
         // Pass 3: stable scatter of (key, index) into the buckets.
         ForChunks(chunks, workers, c =>
         {
-            double* v = (double*)address;
             int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
-            SortEntry<ulong>* dst = (SortEntry<ulong>*)entriesAddress;
-            int* carried = (int*)payloadAddress;
             fixed (int* next = &offsets[c * buckets])
-            fixed (int* baseTable = cls.Base)
-            fixed (int* subOffset = cls.SubOffset)
-            fixed (int* sub = cls.Sub)
-            {
-                ulong lo = cls.Min, mask = cls.SubMask;
-                int s1 = cls.Shift1, s2 = cls.Shift2;
-                for (int i = from; i < to; i++)
-                {
-                    ulong k = Key(v[i]);
-                    ulong rel = k - lo;
-                    int top = (int)(rel >> s1);
-                    int b = baseTable[top] + sub[subOffset[top] + (int)((rel >> s2) & mask)];
-                    SortEntry<ulong>* e = dst + next[b]++;
-                    e->Key = k;
-                    e->Index = carried == null ? i : carried[i];
-                }
-            }
+                Scatter((double*)address, (int*)payloadAddress, from, to, cls, next, (SortEntry<ulong>*)entriesAddress);
         });
 
         T("scatter");
@@ -277,6 +247,7 @@ internal static class BucketArgSort
     /// already in index order; returns true when the result is in <paramref name="scratch"/> rather than
     /// in place. <paramref name="counts"/> has room for 2^<see cref="MaxDigitBits"/> + 1 counters.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool SortBucket(SortEntry<ulong>* bucket, SortEntry<ulong>* scratch, int* counts, int n)
     {
         if (n <= InsertionLimit)
@@ -331,6 +302,7 @@ internal static class BucketArgSort
     }
 
     /// <summary>Insertion sort by key only; stable, so equal keys keep their (index) order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void InsertionSortByKey(SortEntry<ulong>* entries, int n)
     {
         for (int i = 1; i < n; i++)
@@ -348,60 +320,105 @@ internal static class BucketArgSort
         }
     }
 
+    /// <summary>The smallest and largest key of v[from..to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void KeyRange(double* v, int from, int to, out ulong min, out ulong max)
+    {
+        ulong lo = ulong.MaxValue, hi = 0;
+        for (int i = from; i < to; i++)
+        {
+            ulong k = Key(v[i]);
+            lo = Math.Min(lo, k);
+            hi = Math.Max(hi, k);
+        }
+        min = lo;
+        max = hi;
+    }
+
+    /// <summary>Adds the bucket sizes of v[from..to) to <paramref name="count"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Count(double* v, int from, int to, Classifier cls, int* count)
+    {
+        fixed (Bin* bins = cls.Bins)
+        fixed (int* sub = cls.Sub)
+        {
+            ulong lo = cls.Min, mask = cls.SubMask;
+            int s1 = cls.Shift1, s2 = cls.Shift2;
+            for (int i = from; i < to; i++)
+            {
+                ulong rel = Key(v[i]) - lo;
+                Bin bin = bins[rel >> s1];
+                count[bin.Base + sub[bin.SubOffset + (int)((rel >> s2) & mask)]]++;
+            }
+        }
+    }
+
+    /// <summary>Scatters (key, index or payload) of v[from..to) to the bucket positions <paramref name="next"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Scatter(double* v, int* payload, int from, int to, Classifier cls, int* next, SortEntry<ulong>* destination)
+    {
+        fixed (Bin* bins = cls.Bins)
+        fixed (int* sub = cls.Sub)
+        {
+            ulong lo = cls.Min, mask = cls.SubMask;
+            int s1 = cls.Shift1, s2 = cls.Shift2;
+            for (int i = from; i < to; i++)
+            {
+                ulong k = Key(v[i]);
+                ulong rel = k - lo;
+                Bin bin = bins[rel >> s1];
+                int b = bin.Base + sub[bin.SubOffset + (int)((rel >> s2) & mask)];
+                SortEntry<ulong>* e = destination + next[b]++;
+                e->Key = k;
+                e->Index = payload == null ? i : payload[i];
+            }
+        }
+    }
+
     /// <summary>Builds the bucket classifier from a strided sample of the keys.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe Classifier BuildClassifier(double* v, int n, ulong min, ulong max)
     {
-        int sampleSize = Math.Min(n, SampleSize);
+        int buckets = (int)Math.Clamp((n + (long)TargetBucket - 1) / TargetBucket, 2, MaxBuckets);
+        int sampleSize = Math.Min(n, Math.Min(SampleSize, buckets * SamplesPerBucket));
         var sample = new ulong[sampleSize];
         long stride = n / sampleSize;
         for (int s = 0; s < sampleSize; s++) sample[s] = Key(v[s * stride]);
         Array.Sort(sample);
-        int buckets = (int)Math.Clamp((n + (long)TargetBucket - 1) / TargetBucket, 2, Math.Min(MaxBuckets, sampleSize / 4));
         var splitters = new ulong[buckets - 1];
         for (int j = 1; j < buckets; j++) splitters[j - 1] = sample[(long)j * sampleSize / buckets];
 
         ulong range = max - min;
         int bits = 64 - BitOperations.LeadingZeroCount(range);
-        int shift1 = Math.Max(bits - TopBits, 0);
+        int topBits = Math.Clamp(BitOperations.Log2((uint)n) - 4, 8, TopBits);
+        int shift1 = Math.Max(bits - topBits, 0);
         int subBits = Math.Min(SubBits, shift1);
         int shift2 = shift1 - subBits;
-        int topCount = (int)(range >> shift1) + 1;
+        int binCount = (int)(range >> shift1) + 1;
         int subCount = 1 << subBits;
-        var baseTable = new int[topCount];
-        var subOffset = new int[topCount];
+        var bins = new Bin[binCount];
         var sub = new List<int>(subCount * 64);
         for (int d = 0; d < subCount; d++) sub.Add(0); // the shared all-zero table for unsplit bins
 
         // Walk the bins in ascending order with a pointer into the splitters:
         // bucket(k) = number of splitters ≤ k.
         int pointer = 0;
-        int BucketOf(ulong relativeKey)
+        for (int b = 0; b < binCount; b++)
         {
-            ulong k = min + relativeKey;
-            while (pointer < splitters.Length && splitters[pointer] <= k) pointer++;
-            return pointer;
-        }
-        int PeekBucket(ulong relativeKey)
-        {
-            ulong k = min + relativeKey;
-            int q = pointer;
-            while (q < splitters.Length && splitters[q] <= k) q++;
-            return q;
-        }
-        ulong binWidth = 1UL << shift1;
-        for (int b = 0; b < topCount; b++)
-        {
-            ulong lo = (ulong)b << shift1;
-            ulong hi = Math.Min(range, lo + (binWidth - 1));
-            int first = BucketOf(lo);
-            baseTable[b] = first;
-            if (PeekBucket(hi) == first)
-                continue;
-            subOffset[b] = sub.Count;
+            ulong lo = min + ((ulong)b << shift1);
+            ulong hi = lo + Math.Min(range - ((ulong)b << shift1), (1UL << shift1) - 1);
+            while (pointer < splitters.Length && splitters[pointer] <= lo) pointer++;
+            int first = pointer;
+            bins[b].Base = first;
+            if (first == splitters.Length || splitters[first] > hi)
+                continue; // the whole bin lies in one bucket
+            bins[b].SubOffset = sub.Count;
             for (int d = 0; d < subCount; d++)
             {
                 ulong subLo = lo + ((ulong)d << shift2);
-                sub.Add(subLo > range ? BucketOf(range) - first : BucketOf(subLo) - first);
+                if (subLo > hi) subLo = hi;
+                while (pointer < splitters.Length && splitters[pointer] <= subLo) pointer++;
+                sub.Add(pointer - first);
             }
         }
         return new Classifier
@@ -410,8 +427,7 @@ internal static class BucketArgSort
             Shift1 = shift1,
             Shift2 = shift2,
             SubMask = (ulong)subCount - 1,
-            Base = baseTable,
-            SubOffset = subOffset,
+            Bins = bins,
             Sub = [.. sub],
             BucketCount = buckets,
         };
