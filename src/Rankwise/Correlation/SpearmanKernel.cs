@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using Rankwise.Ranking;
 
@@ -28,30 +29,117 @@ internal static class SpearmanKernel
         out Int128 sxx4, out Int128 syy4, out Int128 sxy4)
     {
         int n = x.Length;
+        DistinctKeyTable? tableX = null, tableY = null;
+        if (n >= BucketArgSort.MinimumLength)
+        {
+            // Few distinct values (heavy ties): ranks come from a hash table of the distinct values, no sort.
+            fixed (double* px = x)
+            fixed (double* py = y)
+            {
+                nint ax = (nint)px, ay = (nint)py;
+                Parallel.Invoke(
+                    () => tableX = DistinctKeyTable.TryBuild(new ReadOnlySpan<double>((double*)ax, n)),
+                    () => tableY = DistinctKeyTable.TryBuild(new ReadOnlySpan<double>((double*)ay, n)));
+            }
+        }
         using var dx = new NativeBuffer<int>(n);
         var gate = new object();
         Int128 tiesX = 0, tiesY = 0, cross = 0;
         nint address = (nint)dx.Pointer;
-        BucketArgSort.Run(x, parallel: true, (sorted, start) =>
+        if (tableX is not null)
         {
-            Int128 ties = StoreCenteredRanks(sorted, start, n, (int*)address);
-            if (ties != 0)
-                lock (gate) tiesX += ties;
-        });
-        // y's entries carry d_x instead of the index: no random access into dx.
-        BucketArgSort.Run(y, dx.Span, parallel: true, (sorted, start) =>
+            tiesX = FillCenteredRanks(x, tableX, n, dx.Pointer);
+        }
+        else
         {
-            Int128 products = CrossProducts(sorted, start, n, out Int128 ties);
-            lock (gate)
+            BucketArgSort.Run(x, parallel: true, (sorted, start) =>
             {
-                tiesY += ties;
-                cross += products;
-            }
-        });
+                Int128 ties = StoreCenteredRanks(sorted, start, n, (int*)address);
+                if (ties != 0)
+                    lock (gate) tiesX += ties;
+            });
+        }
+        if (tableY is not null)
+        {
+            (tiesY, cross) = CrossProducts(y, tableY, n, dx.Pointer);
+        }
+        else
+        {
+            // y's entries carry d_x instead of the index: no random access into dx.
+            BucketArgSort.Run(y, dx.Span, parallel: true, (sorted, start) =>
+            {
+                Int128 products = CrossProducts(sorted, start, n, out Int128 ties);
+                lock (gate)
+                {
+                    tiesY += ties;
+                    cross += products;
+                }
+            });
+        }
         Int128 cube = (Int128)n * n * n - n;
         sxx4 = (cube - tiesX) / 3;
         syy4 = (cube - tiesY) / 3;
         sxy4 = cross;
+    }
+
+    /// <summary>The doubled centred average rank of each slot of an ordered table: 2·start + count − n.</summary>
+    private static long[] SlotCenteredRanks(DistinctKeyTable table, int n, out Int128 ties)
+    {
+        table.Order();
+        var d = new long[table.Capacity];
+        ties = 0;
+        for (int s = 0; s < d.Length; s++)
+        {
+            long t = table.Counts[s];
+            if (t == 0) continue;
+            d[s] = 2 * table.Start[s] + t - n;
+            if (t > 1) ties += (Int128)(t * t) * t - t;
+        }
+        return d;
+    }
+
+    /// <summary>Writes d_x of every element from the table (sequential, parallel chunks); returns Σ(t³ − t).</summary>
+    private static unsafe Int128 FillCenteredRanks(ReadOnlySpan<double> x, DistinctKeyTable table, int n, int* centered)
+    {
+        long[] slotRank = SlotCenteredRanks(table, n, out Int128 ties);
+        fixed (double* px = x)
+        {
+            nint ax = (nint)px, ad = (nint)centered;
+            Chunked.For(n, (from, to) => FillChunk((double*)ax, (int*)ad, from, to, table, slotRank));
+        }
+        return ties;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void FillChunk(double* x, int* centered, int from, int to, DistinctKeyTable table, long[] slotRank)
+    {
+        for (int i = from; i < to; i++) centered[i] = (int)slotRank[table.Slot(SortKeys.Of(x[i]))];
+    }
+
+    /// <summary>Σ d_x·d_y with d_y from the table (sequential, parallel chunks); also Σ(t³ − t) of y.</summary>
+    private static unsafe (Int128 Ties, Int128 Cross) CrossProducts(ReadOnlySpan<double> y, DistinctKeyTable table, int n, int* centeredX)
+    {
+        long[] slotRank = SlotCenteredRanks(table, n, out Int128 ties);
+        Int128 cross = 0;
+        var gate = new object();
+        fixed (double* py = y)
+        {
+            nint ay = (nint)py, ad = (nint)centeredX;
+            Chunked.For(n, (from, to) =>
+            {
+                Int128 partial = CrossChunk((double*)ay, (int*)ad, from, to, table, slotRank);
+                lock (gate) cross += partial;
+            });
+        }
+        return (ties, cross);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe Int128 CrossChunk(double* y, int* centeredX, int from, int to, DistinctKeyTable table, long[] slotRank)
+    {
+        var sum = new Int128Accumulator();
+        for (int i = from; i < to; i++) sum.Add(centeredX[i], slotRank[table.Slot(SortKeys.Of(y[i]))]);
+        return sum.Value;
     }
 
     /// <summary>Writes d = 2·(average rank) − (n + 1) of each element of one sorted bucket; returns Σ(t³ − t) of its tie groups.</summary>

@@ -89,13 +89,8 @@ internal static class BucketArgSort
         }
     }
 
-    /// <summary>The order-preserving key of a non-NaN double, branch-free (−0 + 0 = +0 folds the zeros).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Key(double value)
-    {
-        long bits = BitConverter.DoubleToInt64Bits(value + 0.0);
-        return (ulong)(bits ^ ((bits >> 63) | long.MinValue));
-    }
+    private static ulong Key(double value) => SortKeys.Of(value);
 
     /// <summary>
     /// The bucket classifier: a monotone map from keys to bucket numbers. For rel = key − Min, the bin

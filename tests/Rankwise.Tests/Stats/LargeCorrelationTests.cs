@@ -15,6 +15,7 @@ public class LargeCorrelationTests
         { "normal", "normal" },
         { "rounded", "rounded" },
         { "normal", "three-values" },
+        { "three-values", "normal" },
         { "integers", "rounded" },
         { "clustered", "sawtooth" },
         { "specials", "log-uniform" },
