@@ -92,6 +92,7 @@ public class LargeRankingTests
                 Rank.RankDataInPlace(v, ranks, argsort, ties);
                 Assert.True(expected[(int)ties].AsSpan().SequenceEqual(ranks), $"{shape} n={n} {ties}: ranks differ");
                 Assert.True(order.AsSpan().SequenceEqual(argsort.AsSpan(0, n)), $"{shape} n={n} {ties}: argsort differs");
+                Assert.True(expected[(int)ties].AsSpan().SequenceEqual(Rank.RankData(v, ties)), $"{shape} n={n} {ties}: ranks without argsort differ");
             }
             // Aliasing: ranks written over the values.
             double[] copy = (double[])v.Clone();
