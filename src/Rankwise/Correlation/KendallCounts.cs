@@ -70,7 +70,6 @@ internal readonly struct KendallCounts
         var yTies = new TieTotals();
         long joint = 0;
         nint labels = (nint)yLabels.Pointer, ordered = (nint)sequence.Pointer;
-        BucketArgSort.T("kendall start");
         BucketArgSort.Run(y, parallel, (sorted, start) =>
         {
             var local = new TieTotals();
@@ -127,9 +126,7 @@ internal readonly struct KendallCounts
                 joint += localJoint;
             }
         });
-        BucketArgSort.T("x done");
         long discordant = InversionCount.CountAndSort(sequence.Span);
-        BucketArgSort.T("inversions");
         return new KendallCounts
         {
             N = n,

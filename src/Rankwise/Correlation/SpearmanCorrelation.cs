@@ -32,14 +32,11 @@ public static class SpearmanCorrelation
     public static CorrelationResult Compute(ReadOnlySpan<double> x, ReadOnlySpan<double> y,
         Alternative alternative = Alternative.TwoSided, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
-        BucketArgSort.T("spearman start");
         var data = PairedSamples.Prepare(x, y, nanPolicy);
         if (CorrelationResults.CheckDefined(CorrelationResults.Spearman, data, alternative) is { } undefined) return undefined;
         int n = data.Length;
-        BucketArgSort.T("prepared");
         SpearmanKernel.CenteredRankSums(data.X, data.Y, out Int128 sxx4, out Int128 syy4, out Int128 sxy4);
         double rho = FinishCoefficient((double)sxx4 / 4, (double)syy4 / 4, (double)sxy4 / 4, n);
-        BucketArgSort.T("kernel done");
         return new CorrelationResult(CorrelationResults.Spearman, n, rho, PValue(rho, n, alternative), alternative);
     }
 

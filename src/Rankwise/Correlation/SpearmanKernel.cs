@@ -19,7 +19,7 @@ namespace Rankwise.Correlation;
 /// </remarks>
 internal static class SpearmanKernel
 {
-    private static readonly int PrefetchDistance = int.Parse(Environment.GetEnvironmentVariable("RW_PF") ?? "16");
+    private const int PrefetchDistance = 16;
 
     /// <summary>
     /// 4·Σ(rx − m)², 4·Σ(ry − m)² and 4·Σ(rx − m)(ry − m) for the average ranks of NaN-free

@@ -17,16 +17,20 @@ internal delegate void SortedBucketVisitor(ReadOnlySpan<SortEntry<ulong>> sorted
 /// </summary>
 /// <remarks>
 /// <para>Algorithm (a sample sort whose classifier is a radix table): the order-preserving keys of a
-/// strided sample (<see cref="SampleSize"/> values) give ~n/<see cref="TargetBucket"/> splitters; a
-/// two-level lookup table on the top 16 + 8 bits of key − min maps every key to its bucket in O(1),
+/// strided sample (64 per bucket, at most 2¹⁵) give ~n/<see cref="TargetBucket"/> splitters; a two-level
+/// lookup table on the top (up to) 16 + 8 bits of key − min maps every key to its bucket in O(1),
 /// monotonically, so buckets are contiguous key ranges and equal keys share a bucket. One counting
 /// pass and one stable scatter pass (both over contiguous slices of the input on several threads,
-/// each slice writing its own sub-range of every bucket) move the (key, index) entries into their
-/// buckets — the only passes over main memory. Each bucket (a few thousand entries, L2-resident) is
-/// then finished by one MSD digit pass sized to the bucket and an insertion sort, or by
-/// <see cref="StableArgSort"/> if the sample misjudged it.</para>
+/// each slice writing its own sub-range of every bucket) move the 12-byte (key, index) entries into
+/// their buckets — the only passes over main memory besides a min/max scan. Each bucket (~16k entries,
+/// L2-resident) is then finished by one MSD digit pass with about two digit values per entry and an
+/// insertion sort; sub-buckets the digit failed to split are sorted by
+/// <see cref="StableArgSort.RadixPass{TKey}"/> first.</para>
 /// <para>The sample only affects the bucket sizes, never the result: the output is the unique stable
-/// order (key, then index).</para>
+/// order (key, then index). Data the sample misjudges (e.g. nearly all values in a range far narrower
+/// than the span of a few outliers) end up in a few large buckets, sorted by the MSD radix fallback on
+/// fewer threads: correct, but slower.</para>
+/// <para>The work buffer is a <see cref="NativeBuffer{T}"/> (uninitialised, huge-page advised) of n entries.</para>
 /// </remarks>
 internal static class BucketArgSort
 {
@@ -34,13 +38,8 @@ internal static class BucketArgSort
     internal const int MinimumLength = 1 << 16;
 
     /// <summary>The intended number of entries per bucket.</summary>
-    internal static readonly int TargetBucket = int.Parse(Environment.GetEnvironmentVariable("RW_TB") ?? "16384");
+    internal const int TargetBucket = 16384;
 
-    static readonly System.Diagnostics.Stopwatch swT = System.Diagnostics.Stopwatch.StartNew(); static readonly bool tr = Environment.GetEnvironmentVariable("RW_TRACE") != null;
-    static TimeSpan cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-    internal static void T(string what) { if (tr) { var cpu1 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime; Console.Error.WriteLine($"{what}: {swT.Elapsed.TotalMilliseconds:F1} ms wall, {(cpu1 - cpu0).TotalMilliseconds:F0} ms cpu"); cpu0 = cpu1; swT.Restart(); } }
-    private static readonly bool NoVisit = Environment.GetEnvironmentVariable("RW_NOVISIT") != null;
-    private static readonly int WidthOffset = int.Parse(Environment.GetEnvironmentVariable("RW_WO") ?? "1");
     private const int SampleSize = 1 << 15;
     private const int SamplesPerBucket = 64;
     private const int MaxBuckets = 1 << 13;
@@ -48,7 +47,7 @@ internal static class BucketArgSort
     private const int SubBits = 8;
     private const int InsertionLimit = 32;
     private const int SubBucketLimit = 24;
-    private static readonly int MaxDigitBits = int.Parse(Environment.GetEnvironmentVariable("RW_MD") ?? "14");
+    private const int MaxDigitBits = 14;
 
     /// <summary>
     /// Sorts the keys of the NaN-free <paramref name="values"/> stably and calls <paramref name="visit"/>
@@ -123,7 +122,6 @@ internal static class BucketArgSort
         nint address = (nint)p;
         nint entriesAddress = (nint)entries;
         nint payloadAddress = (nint)payload;
-        T("enter");
 
         // Pass 1: key range.
         var mins = new ulong[chunks];
@@ -150,9 +148,7 @@ internal static class BucketArgSort
             return;
         }
 
-        T("minmax");
         Classifier cls = BuildClassifier(p, n, min, max);
-        T($"classifier buckets={cls.BucketCount} sub={cls.Sub.Length} bins={cls.Bins.Length}");
         int buckets = cls.BucketCount;
 
         // Pass 2: bucket sizes per chunk.
@@ -163,7 +159,6 @@ internal static class BucketArgSort
             fixed (int* count = &counts[c * buckets])
                 Count((double*)address, from, to, cls, count);
         });
-        T("count");
         var bucketStart = new int[buckets + 1];
         var offsets = new int[chunks * buckets];
         int running = 0;
@@ -186,7 +181,6 @@ internal static class BucketArgSort
                 Scatter((double*)address, (int*)payloadAddress, from, to, cls, next, (SortEntry<ulong>*)entriesAddress);
         });
 
-        T("scatter");
         // Pass 4: finish each bucket in cache and hand it over.
         int largest = 0;
         for (int b = 0; b < buckets; b++) largest = Math.Max(largest, bucketStart[b + 1] - bucketStart[b]);
@@ -204,7 +198,6 @@ internal static class BucketArgSort
             }
             return;
         }
-        if (tr) { var sz = new List<int>(); for (int b = 0; b < buckets; b++) sz.Add(bucketStart[b + 1] - bucketStart[b]); sz.Sort(); Console.Error.WriteLine($"largest {largest} median {sz[sz.Count/2]} p90 {sz[sz.Count*9/10]} p99 {sz[sz.Count*99/100]}"); }
         int nextBucket = -1;
         ForChunks(workers, workers, _ =>
         {
@@ -221,7 +214,6 @@ internal static class BucketArgSort
                 ArrayPool<SortEntry<ulong>>.Shared.Return(scratch);
             }
         });
-        T("finish");
     }
 
     private static unsafe void FinishBucket(SortEntry<ulong>* entries, SortEntry<ulong>[] scratch, int[] counts, int from, int to, SortedBucketVisitor visit)
@@ -232,7 +224,6 @@ internal static class BucketArgSort
         fixed (int* c = counts)
         {
             bool inScratch = SortBucket(entries + from, s, c, n);
-            if (NoVisit) return;
             visit(new ReadOnlySpan<SortEntry<ulong>>(inScratch ? s : entries + from, n), from);
         }
     }
@@ -260,7 +251,7 @@ internal static class BucketArgSort
         if (min == max) return false;
         int bits = 64 - BitOperations.LeadingZeroCount(max - min);
         // About two digit values per entry: sub-buckets are then mostly singletons.
-        int width = Math.Min(bits, Math.Clamp(BitOperations.Log2((uint)n) + WidthOffset, 4, MaxDigitBits));
+        int width = Math.Min(bits, Math.Clamp(BitOperations.Log2((uint)n) + 1, 4, MaxDigitBits));
         int shift = bits - width;
         int buckets = 1 << width;
         new Span<int>(counts, buckets + 1).Clear();

@@ -63,7 +63,7 @@ internal static unsafe class HugePages
     /// <summary>Advises <paramref name="bytes"/> bytes at <paramref name="address"/> (2-MiB aligned) for huge pages.</summary>
     internal static void Advise(void* address, nuint bytes)
     {
-        if (s_adviseFailed || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("RW_NOHUGE") != null) return;
+        if (s_adviseFailed || !OperatingSystem.IsLinux()) return;
         try
         {
             _ = madvise((nint)address, bytes, MadviseHugePage);
