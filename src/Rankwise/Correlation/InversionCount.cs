@@ -21,12 +21,13 @@ internal static class InversionCount
     internal const int ParallelThreshold = 1 << 16;
 
     /// <summary>Counts the inversions of <paramref name="values"/> (the span is sorted in place).</summary>
-    internal static unsafe long CountAndSort(Span<int> values)
+    internal static unsafe long CountAndSort<T>(Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>
     {
         int n = values.Length;
         if (n < 2) return 0;
-        using var buffer = new NativeBuffer<int>(n);
-        fixed (int* v = values)
+        using var buffer = new NativeBuffer<T>(n);
+        fixed (T* v = values)
         {
             int workers = Math.Min(Environment.ProcessorCount, 8);
             if (n < ParallelThreshold || workers < 2)
@@ -40,11 +41,11 @@ internal static class InversionCount
             Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = workers }, s =>
             {
                 int from = s * slice, length = Math.Max(0, Math.Min(n, from + slice) - from);
-                counts[s] = SortSlice((int*)valuesAddress + from, (int*)bufferAddress + from, length);
+                counts[s] = SortSlice((T*)valuesAddress + from, (T*)bufferAddress + from, length);
             });
             foreach (long c in counts) total += c;
             // Merge the sorted slices pairwise; each level ping-pongs between values and buffer.
-            int* source = v, target = buffer.Pointer;
+            T* source = v, target = buffer.Pointer;
             for (int width = slice; width < n; width *= 2)
             {
                 int pairs = (n + 2 * width - 1) / (2 * width);
@@ -55,32 +56,33 @@ internal static class InversionCount
                 {
                     int left = p * 2 * w;
                     int middle = Math.Min(left + w, n), right = Math.Min(left + 2 * w, n);
-                    levelCounts[p] = Merge((int*)src + left, middle - left, (int*)src + middle, right - middle, (int*)dst + left);
+                    levelCounts[p] = Merge((T*)src + left, middle - left, (T*)src + middle, right - middle, (T*)dst + left);
                 });
                 foreach (long c in levelCounts) total += c;
-                int* t = source; source = target; target = t;
+                T* t = source; source = target; target = t;
             }
-            if (source != v) new Span<int>(source, n).CopyTo(values);
+            if (source != v) new Span<T>(source, n).CopyTo(values);
             return total;
         }
     }
 
     /// <summary>Sorts <paramref name="n"/> values at <paramref name="v"/> (using <paramref name="buffer"/>) and returns their inversions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe long SortSlice(int* v, int* buffer, int n)
+    private static unsafe long SortSlice<T>(T* v, T* buffer, int n)
+        where T : unmanaged, IBinaryInteger<T>
     {
         long inversions = 0;
         // Level 1: sort pairs in place.
         for (int i = 0; i + 1 < n; i += 2)
         {
-            int a = v[i], b = v[i + 1];
+            T a = v[i], b = v[i + 1];
             int swap = b < a ? 1 : 0;
-            int flip = (a ^ b) & -swap;
+            T flip = (a ^ b) & (T.Zero - T.CreateTruncating(swap));
             v[i] = a ^ flip;
             v[i + 1] = b ^ flip;
             inversions += swap;
         }
-        int* source = v, target = buffer;
+        T* source = v, target = buffer;
         for (int width = 2; width < n; width *= 2)
         {
             for (int left = 0; left < n; left += 2 * width)
@@ -88,9 +90,9 @@ internal static class InversionCount
                 int middle = Math.Min(left + width, n), right = Math.Min(left + 2 * width, n);
                 inversions += Merge(source + left, middle - left, source + middle, right - middle, target + left);
             }
-            int* t = source; source = target; target = t;
+            T* t = source; source = target; target = t;
         }
-        if (source != v) new Span<int>(source, n).CopyTo(new Span<int>(v, n));
+        if (source != v) new Span<T>(source, n).CopyTo(new Span<T>(v, n));
         return inversions;
     }
 
@@ -99,12 +101,13 @@ internal static class InversionCount
     /// pairs (x in a, y in b) with x &gt; y.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe long Merge(int* a, int na, int* b, int nb, int* output)
+    private static unsafe long Merge<T>(T* a, int na, T* b, int nb, T* output)
+        where T : unmanaged, IBinaryInteger<T>
     {
         if (nb == 0 || na == 0 || a[na - 1] <= b[0])
         {
-            Buffer.MemoryCopy(a, output, (long)na * sizeof(int), (long)na * sizeof(int));
-            Buffer.MemoryCopy(b, output + na, (long)nb * sizeof(int), (long)nb * sizeof(int));
+            Buffer.MemoryCopy(a, output, (long)na * sizeof(T), (long)na * sizeof(T));
+            Buffer.MemoryCopy(b, output + na, (long)nb * sizeof(T), (long)nb * sizeof(T));
             return 0;
         }
         if (na == nb) return MergeEqual(a, b, na, output);
@@ -112,11 +115,10 @@ internal static class InversionCount
         int i = 0, j = 0, k = 0;
         while (i < na && j < nb)
         {
-            int x = a[i], y = b[j];
+            T x = a[i], y = b[j];
             int takeB = y < x ? 1 : 0;
-            int mask = -takeB;
-            output[k++] = x ^ ((x ^ y) & mask);
-            inversions += (na - i) & mask;
+            output[k++] = x ^ ((x ^ y) & (T.Zero - T.CreateTruncating(takeB)));
+            inversions += (na - i) & -takeB;
             j += takeB;
             i += 1 - takeB;
         }
@@ -133,29 +135,28 @@ internal static class InversionCount
     /// placed from the back.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe long MergeEqual(int* a, int* b, int m, int* output)
+    private static unsafe long MergeEqual<T>(T* a, T* b, int m, T* output)
+        where T : unmanaged, IBinaryInteger<T>
     {
         long front = 0, back = 0;
-        int* af = a, bf = b, of = output;
-        int* ab = a + m - 1, bb = b + m - 1, ob = output + 2 * m - 1;
-        int* aEnd = a + m;
-        int* aLast = ab;
+        T* af = a, bf = b, of = output;
+        T* ab = a + m - 1, bb = b + m - 1, ob = output + 2 * m - 1;
+        T* aEnd = a + m;
+        T* aLast = ab;
         for (int step = 0; step < m; step++)
         {
             // Front: take b only if strictly smaller.
-            int x = *af, y = *bf;
+            T x = *af, y = *bf;
             int takeB = y < x ? 1 : 0;
-            int mask = -takeB;
-            *of++ = x ^ ((x ^ y) & mask);
-            front += (int)(aEnd - af) & mask;
+            *of++ = x ^ ((x ^ y) & (T.Zero - T.CreateTruncating(takeB)));
+            front += (int)(aEnd - af) & -takeB;
             bf += takeB;
             af += 1 - takeB;
             // Back: take a only if strictly larger.
-            int xb = *ab, yb = *bb;
+            T xb = *ab, yb = *bb;
             int takeA = xb > yb ? 1 : 0;
-            int maskA = -takeA;
-            *ob-- = yb ^ ((xb ^ yb) & maskA);
-            back += (int)(aLast - ab) & ~maskA;
+            *ob-- = yb ^ ((xb ^ yb) & (T.Zero - T.CreateTruncating(takeA)));
+            back += (int)(aLast - ab) & (takeA - 1);
             ab -= takeA;
             bb -= 1 - takeA;
         }

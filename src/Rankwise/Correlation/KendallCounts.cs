@@ -1,16 +1,20 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Rankwise.Ranking;
 
 namespace Rankwise.Correlation;
 
 /// <summary>
 /// The pair counts behind Kendall's tau for n NaN-free pairs, computed in O(n log n):
-/// order-preserving integer labels of y, the labels in (x, y) order, and a merge-sort inversion
-/// count of that sequence (the discordant pairs). Counts are 64-bit and the cubic tie sums 128-bit, so nothing
+/// a sort of x, the order-preserving keys of y in (x, y) order, and a merge-sort inversion count of
+/// that sequence (the discordant pairs). Counts are 64-bit and the cubic tie sums 128-bit, so nothing
 /// overflows for n up to 10⁸ and beyond (scipy 1.10 overflows int64 in <c>2·xtie·ytie</c> for
 /// n ≳ 10⁵ with heavy ties).
 /// </summary>
 internal readonly struct KendallCounts
 {
+    private const int PrefetchDistance = 16;
+
     /// <summary>Number of pairs.</summary>
     public long N { get; init; }
 
@@ -52,81 +56,45 @@ internal readonly struct KendallCounts
 
     /// <summary>Counts the pairs of NaN-free <paramref name="x"/>, <paramref name="y"/> (same length).</summary>
     /// <remarks>
-    /// y is sorted first (<see cref="BucketArgSort"/>) and each element labelled with the position of its
-    /// tie group in the sorted order (an order-preserving integer rank, equal for equal y). x is then
-    /// sorted carrying those labels, so that the labels come out in x order; within each x tie group they
-    /// are sorted (giving the lexicographic (x, y) order) and runs of equal labels are the joint ties.
-    /// The discordant pairs are the inversions of that label sequence. Tie statistics are accumulated per
-    /// tie group while each bucket is in cache; buckets run on several threads for long inputs.
+    /// x is sorted (<see cref="BucketArgSort"/>, stable, bucket by bucket on several threads for long
+    /// inputs) and each bucket, while in cache, is turned into the order-preserving keys of the paired y
+    /// values; within each x tie group the y keys are sorted (giving the lexicographic (x, y) order) and
+    /// runs of equal keys are the joint ties. The discordant pairs are the inversions of that key sequence
+    /// (merge sort), and the sorted sequence then yields the y tie groups as runs — y is never sorted on
+    /// its own.
     /// </remarks>
     public static unsafe KendallCounts Compute(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int n = x.Length;
-        using var yLabels = new NativeBuffer<int>(n);
-        using var sequence = new NativeBuffer<int>(n);
+        using var sequence = new NativeBuffer<ulong>(n);
         bool parallel = n >= InversionCount.ParallelThreshold;
         var gate = new object();
         var xTies = new TieTotals();
-        var yTies = new TieTotals();
         long joint = 0;
-        nint labels = (nint)yLabels.Pointer, ordered = (nint)sequence.Pointer;
-        BucketArgSort.Run(y, parallel, (sorted, start) =>
+        fixed (double* py = y)
         {
-            var local = new TieTotals();
-            int* label = (int*)labels;
-            int m = sorted.Length, from = 0;
-            for (int i = 1; i <= m; i++)
+            nint yAddress = (nint)py, ordered = (nint)sequence.Pointer;
+            BucketArgSort.Run(x, parallel, (sorted, start) =>
             {
-                if (i < m && sorted[i].Key == sorted[from].Key) continue;
-                int group = start + from;
-                for (int k = from; k < i; k++) label[sorted[k].Index] = group;
-                local.Add(i - from);
-                from = i;
-            }
-            lock (gate) yTies.Add(local);
-        });
-        BucketArgSort.Run(x, yLabels.Span, parallel, (sorted, start) =>
-        {
-            var local = new TieTotals();
-            long localJoint = 0;
-            int* output = (int*)ordered + start;
-            int m = sorted.Length, from = 0;
-            for (int i = 1; i <= m; i++)
-            {
-                if (i < m && sorted[i].Key == sorted[from].Key) continue;
-                int t = i - from;
-                if (t == 1)
+                var local = new TieTotals();
+                long localJoint = YKeysInOrder(sorted, (double*)yAddress, (ulong*)ordered + start, ref local);
+                lock (gate)
                 {
-                    output[from] = sorted[from].Index;
+                    xTies.Add(local);
+                    joint += localJoint;
                 }
-                else
-                {
-                    var group = new Span<int>(output + from, t);
-                    for (int k = 0; k < t; k++) group[k] = sorted[from + k].Index;
-                    group.Sort();
-                    long run = 1;
-                    for (int k = 1; k < t; k++)
-                    {
-                        if (group[k] == group[k - 1])
-                        {
-                            run++;
-                            continue;
-                        }
-                        localJoint += run * (run - 1) / 2;
-                        run = 1;
-                    }
-                    localJoint += run * (run - 1) / 2;
-                }
-                local.Add(t);
-                from = i;
-            }
-            lock (gate)
-            {
-                xTies.Add(local);
-                joint += localJoint;
-            }
-        });
+            });
+        }
         long discordant = InversionCount.CountAndSort(sequence.Span);
+        var yTies = new TieTotals();
+        ulong* keys = sequence.Pointer;
+        int from = 0;
+        for (int i = 1; i <= n; i++)
+        {
+            if (i < n && keys[i] == keys[from]) continue;
+            yTies.Add(i - from);
+            from = i;
+        }
         return new KendallCounts
         {
             N = n,
@@ -142,6 +110,48 @@ internal readonly struct KendallCounts
             XGroups = xTies.Groups,
             YGroups = yTies.Groups,
         };
+    }
+
+    /// <summary>
+    /// Writes the y keys of one sorted x bucket in (x, y) order to <paramref name="output"/>, adds the x tie
+    /// groups to <paramref name="xTies"/> and returns the pairs tied in both x and y.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe long YKeysInOrder(ReadOnlySpan<SortEntry<ulong>> sorted, double* y, ulong* output, ref TieTotals xTies)
+    {
+        long joint = 0;
+        int m = sorted.Length, from = 0;
+        for (int i = 1; i <= m; i++)
+        {
+            if (Sse.IsSupported && i + PrefetchDistance < m) Sse.Prefetch0(y + sorted[i + PrefetchDistance].Index);
+            if (i < m && sorted[i].Key == sorted[from].Key) continue;
+            int t = i - from;
+            if (t == 1)
+            {
+                output[from] = SortKeys.Of(y[sorted[from].Index]);
+            }
+            else
+            {
+                var group = new Span<ulong>(output + from, t);
+                for (int k = 0; k < t; k++) group[k] = SortKeys.Of(y[sorted[from + k].Index]);
+                group.Sort();
+                long run = 1;
+                for (int k = 1; k < t; k++)
+                {
+                    if (group[k] == group[k - 1])
+                    {
+                        run++;
+                        continue;
+                    }
+                    joint += run * (run - 1) / 2;
+                    run = 1;
+                }
+                joint += run * (run - 1) / 2;
+            }
+            xTies.Add(t);
+            from = i;
+        }
+        return joint;
     }
 
     /// <summary>Tie statistics of a set of tie groups.</summary>
