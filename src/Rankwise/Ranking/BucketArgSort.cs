@@ -18,11 +18,12 @@ internal delegate void SortedBucketVisitor(ReadOnlySpan<SortEntry<ulong>> sorted
 /// <remarks>
 /// <para>Algorithm (a sample sort whose classifier is a radix table): the order-preserving keys of a
 /// strided sample (64 per bucket, at most 2¹⁵) give ~n/<see cref="TargetBucket"/> splitters; a two-level
-/// lookup table on the top (up to) 16 + 8 bits of key − min maps every key to its bucket in O(1),
-/// monotonically, so buckets are contiguous key ranges and equal keys share a bucket. One counting
+/// lookup table on the top (up to) 16 + 8 bits of key − min (min, max: the sample's extremes; keys
+/// outside are clamped to them) maps every key to its bucket in O(1), monotonically, so buckets are
+/// contiguous key ranges and equal keys share a bucket. One counting
 /// pass and one stable scatter pass (both over contiguous slices of the input on several threads,
 /// each slice writing its own sub-range of every bucket) move the 12-byte (key, index) entries into
-/// their buckets — the only passes over main memory besides a min/max scan. Each bucket (~16k entries,
+/// their buckets — the only passes over the input. Each bucket (~16k entries,
 /// L2-resident) is then finished by one MSD digit pass with about two digit values per entry and an
 /// insertion sort; sub-buckets the digit failed to split are sorted by
 /// <see cref="StableArgSort.RadixPass{TKey}"/> first.</para>
@@ -99,6 +100,7 @@ internal static class BucketArgSort
     private sealed class Classifier
     {
         public ulong Min;
+        public ulong Max;
         public int Shift1;
         public int Shift2;
         public ulong SubMask;
@@ -123,32 +125,31 @@ internal static class BucketArgSort
         nint entriesAddress = (nint)entries;
         nint payloadAddress = (nint)payload;
 
-        // Pass 1: key range.
-        var mins = new ulong[chunks];
-        var maxs = new ulong[chunks];
-        ForChunks(chunks, workers, c =>
+        // The classifier comes from a sample; keys outside the sample's range are clamped to it, which
+        // keeps the map monotone. Only a constant-looking sample needs the exact range of all keys.
+        Classifier? cls = BuildClassifier(p, n, 0, 0);
+        if (cls is null)
         {
-            int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
-            KeyRange((double*)address, from, to, out mins[c], out maxs[c]);
-        });
-        ulong min = ulong.MaxValue, max = 0;
-        for (int c = 0; c < chunks; c++)
-        {
-            if (mins[c] < min) min = mins[c];
-            if (maxs[c] > max) max = maxs[c];
-        }
-        if (min == max)
-        {
-            for (int i = 0; i < n; i++)
+            var mins = new ulong[chunks];
+            var maxs = new ulong[chunks];
+            ForChunks(chunks, workers, c =>
             {
-                entries[i].Key = min;
-                entries[i].Index = payload == null ? i : payload[i];
+                int from = c * chunkLength, to = Math.Min(n, from + chunkLength);
+                KeyRange((double*)address, from, to, out mins[c], out maxs[c]);
+            });
+            ulong min = mins.Min(), max = maxs.Max();
+            if (min == max)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    entries[i].Key = min;
+                    entries[i].Index = payload == null ? i : payload[i];
+                }
+                visit(new ReadOnlySpan<SortEntry<ulong>>(entries, n), 0);
+                return;
             }
-            visit(new ReadOnlySpan<SortEntry<ulong>>(entries, n), 0);
-            return;
+            cls = BuildClassifier(p, n, min, max)!;
         }
-
-        Classifier cls = BuildClassifier(p, n, min, max);
         int buckets = cls.BucketCount;
 
         // Pass 2: bucket sizes per chunk.
@@ -328,11 +329,11 @@ internal static class BucketArgSort
         fixed (Bin* bins = cls.Bins)
         fixed (int* sub = cls.Sub)
         {
-            ulong lo = cls.Min, mask = cls.SubMask;
+            ulong lo = cls.Min, hi = cls.Max, mask = cls.SubMask;
             int s1 = cls.Shift1, s2 = cls.Shift2;
             for (int i = from; i < to; i++)
             {
-                ulong rel = Key(v[i]) - lo;
+                ulong rel = Math.Min(Math.Max(Key(v[i]), lo), hi) - lo;
                 Bin bin = bins[rel >> s1];
                 count[bin.Base + sub[bin.SubOffset + (int)((rel >> s2) & mask)]]++;
             }
@@ -346,12 +347,12 @@ internal static class BucketArgSort
         fixed (Bin* bins = cls.Bins)
         fixed (int* sub = cls.Sub)
         {
-            ulong lo = cls.Min, mask = cls.SubMask;
+            ulong lo = cls.Min, hi = cls.Max, mask = cls.SubMask;
             int s1 = cls.Shift1, s2 = cls.Shift2;
             for (int i = from; i < to; i++)
             {
                 ulong k = Key(v[i]);
-                ulong rel = k - lo;
+                ulong rel = Math.Min(Math.Max(k, lo), hi) - lo;
                 Bin bin = bins[rel >> s1];
                 int b = bin.Base + sub[bin.SubOffset + (int)((rel >> s2) & mask)];
                 SortEntry<ulong>* e = destination + next[b]++;
@@ -361,9 +362,12 @@ internal static class BucketArgSort
         }
     }
 
-    /// <summary>Builds the bucket classifier from a strided sample of the keys.</summary>
+    /// <summary>
+    /// Builds the bucket classifier from a strided sample of the keys, over the key range [min, max], or, when
+    /// min = max, over the sample's range (null if the sample is constant).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe Classifier BuildClassifier(double* v, int n, ulong min, ulong max)
+    private static unsafe Classifier? BuildClassifier(double* v, int n, ulong min, ulong max)
     {
         int buckets = (int)Math.Clamp((n + (long)TargetBucket - 1) / TargetBucket, 2, MaxBuckets);
         int sampleSize = Math.Min(n, Math.Min(SampleSize, buckets * SamplesPerBucket));
@@ -371,6 +375,12 @@ internal static class BucketArgSort
         long stride = n / sampleSize;
         for (int s = 0; s < sampleSize; s++) sample[s] = Key(v[s * stride]);
         Array.Sort(sample);
+        if (min == max)
+        {
+            min = sample[0];
+            max = sample[^1];
+            if (min == max) return null;
+        }
         var splitters = new ulong[buckets - 1];
         for (int j = 1; j < buckets; j++) splitters[j - 1] = sample[(long)j * sampleSize / buckets];
 
@@ -410,6 +420,7 @@ internal static class BucketArgSort
         return new Classifier
         {
             Min = min,
+            Max = max,
             Shift1 = shift1,
             Shift2 = shift2,
             SubMask = (ulong)subCount - 1,

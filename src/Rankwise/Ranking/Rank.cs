@@ -263,19 +263,9 @@ public static class Rank
             throw new ArgumentException($"indexScratch has length {scratchLength}, needs at least {n}", "indexScratch");
     }
 
-    private static int FirstNaN(ReadOnlySpan<double> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (double.IsNaN(values[i])) return i;
-        return -1;
-    }
+    private static int FirstNaN(ReadOnlySpan<double> values) => NaNSearch.IndexOfNaN(values);
 
-    private static int FirstNaN(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (float.IsNaN(values[i])) return i;
-        return -1;
-    }
+    private static int FirstNaN(ReadOnlySpan<float> values) => NaNSearch.IndexOfNaN(values);
 
     /// <summary>Returns false when the ranking is already complete (all NaN under Propagate).</summary>
     private static bool ApplyNanPolicy(int firstNaN, int n, Span<double> ranks, NanPolicy nanPolicy)

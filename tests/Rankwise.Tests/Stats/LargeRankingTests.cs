@@ -13,6 +13,7 @@ public class LargeRankingTests
     {
         "normal", "rounded", "integers", "three-values", "constant", "two-values", "ascending", "descending",
         "sawtooth", "clustered", "log-uniform", "specials", "subnormal", "one-outlier", "uniform-grid",
+        "almost-constant", "rare-extremes",
     };
 
     internal static double[] Make(string shape, int n, int seed)
@@ -49,6 +50,10 @@ public class LargeRankingTests
                 "subnormal" => double.Epsilon * rng.Next(-5000, 5000),
                 "one-outlier" => i == n / 2 ? 1e308 : rng.NextDouble(),
                 "uniform-grid" => rng.Next(1 << 20) / (double)(1 << 20),
+                // Constant except at two indices a strided sample is unlikely to hit.
+                "almost-constant" => i == n / 2 + 1 ? 5.0 : i == 7 ? -1.0 : 3.0,
+                // Extremes far outside the bulk, too rare to be sampled.
+                "rare-extremes" => i % 9973 == 5 ? (i % 2 == 0 ? -1e300 : 1e300) : Normal(),
                 _ => throw new ArgumentException(shape),
             };
         }
@@ -98,6 +103,32 @@ public class LargeRankingTests
             double[] copy = (double[])v.Clone();
             Rank.RankDataInPlace(copy, copy);
             Assert.True(expected[(int)Ties.Average].AsSpan().SequenceEqual(copy), $"{shape} n={n}: aliased ranks differ");
+        }
+    }
+
+    [Fact]
+    public void NaNSearchFindsTheFirstNaNAtEveryPosition()
+    {
+        for (int n = 0; n <= 70; n++)
+        {
+            var d = new double[n];
+            var f = new float[n];
+            Assert.Equal(-1, NaNSearch.IndexOfNaN(d));
+            Assert.Equal(-1, NaNSearch.IndexOfNaN(f));
+            for (int at = 0; at < n; at++)
+            {
+                d[at] = double.NaN;
+                f[at] = float.NaN;
+                if (at + 3 < n)
+                {
+                    d[at + 3] = -double.NaN;
+                    f[at + 3] = -float.NaN;
+                }
+                Assert.Equal(at, NaNSearch.IndexOfNaN(d));
+                Assert.Equal(at, NaNSearch.IndexOfNaN(f));
+                Array.Clear(d);
+                Array.Clear(f);
+            }
         }
     }
 
