@@ -143,6 +143,7 @@ internal static class SpearmanKernel
     }
 
     /// <summary>Writes d = 2·(average rank) − (n + 1) of each element of one sorted bucket; returns Σ(t³ − t) of its tie groups.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe Int128 StoreCenteredRanks(ReadOnlySpan<SortEntry<ulong>> sorted, int start, int n, int* centered)
     {
         Int128 ties = 0;
@@ -164,6 +165,7 @@ internal static class SpearmanKernel
     }
 
     /// <summary>Σ d_x·d_y over one sorted bucket of y whose entries carry d_x; <paramref name="ties"/> receives Σ(t³ − t) of its tie groups.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Int128 CrossProducts(ReadOnlySpan<SortEntry<ulong>> sorted, int start, int n, out Int128 ties)
     {
         ties = 0;
