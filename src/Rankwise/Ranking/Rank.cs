@@ -35,7 +35,7 @@ public static class Rank
     /// <exception cref="RankwiseInputException">A NaN under <see cref="NanPolicy.Raise"/>.</exception>
     public static double[] RankData(ReadOnlySpan<double> values, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
-        var ranks = new double[values.Length];
+        double[] ranks = GC.AllocateUninitializedArray<double>(values.Length); // every element is written below
         RankDataInPlace(values, ranks, ties, nanPolicy);
         return ranks;
     }
@@ -43,7 +43,7 @@ public static class Rank
     /// <inheritdoc cref="RankData(ReadOnlySpan{double}, Ties, NanPolicy)"/>
     public static double[] RankData(ReadOnlySpan<float> values, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
-        var ranks = new double[values.Length];
+        double[] ranks = GC.AllocateUninitializedArray<double>(values.Length); // every element is written below
         RankDataInPlace(values, ranks, ties, nanPolicy);
         return ranks;
     }
