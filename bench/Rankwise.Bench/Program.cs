@@ -39,6 +39,7 @@ internal static class TimeMode
             "pearson" => Pair(files, (x, y) => PearsonCorrelation.Compute(x, y).Statistic),
             "kendall" => Pair(files, (x, y) => KendallTau.Compute(x, y).Statistic),
             "rank" => One(files, x => Rank.RankData(x)[0]),
+            "rank-dense" => One(files, x => Rank.RankData(x, Ties.Dense)[0]),
             "assign" => Assign(files),
             "knn" => KnnTiming.Knn(files, named),
             "knn-matmul" => KnnTiming.Matmul(files),
