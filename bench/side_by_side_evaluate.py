@@ -19,6 +19,7 @@ with Rankwise's ten (2 models x 5 metrics), so it understates Rankwise's advanta
 import argparse
 import json
 import os
+import resource
 import subprocess
 import time
 
@@ -46,10 +47,13 @@ def data(items):
 def rankwise(paths, resamples, extra):
     cmd = ["dotnet", CLI_DLL, "evaluate", "--truth", paths["truth"], "--pred", "a=" + paths["a"], "--pred", "b=" + paths["b"],
            "--resamples", str(resamples), "--seed", "1", "--format", "json", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     seconds = time.perf_counter() - t
-    return seconds, json.loads(out)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, cpu, json.loads(out)
 
 
 def main():
@@ -63,27 +67,31 @@ def main():
     paths = data(args.items)
     truth, a = np.load(paths["truth"]), np.load(paths["a"])
 
-    full, report = rankwise(paths, args.resamples, [])
-    no_kendall, _ = rankwise(paths, args.resamples, ["--no-kendall-ci"])
+    full, full_cpu, report = rankwise(paths, args.resamples, [])
+    no_kendall, no_kendall_cpu, _ = rankwise(paths, args.resamples, ["--no-kendall-ci"])
     ours_ci = report["models"][0]["spearman"]["ci"]
 
     def spearman(x, y):
         return st.spearmanr(x, y).correlation
 
+    cpu0 = time.process_time()
     t = time.perf_counter()
     res = st.bootstrap((truth, a), spearman, paired=True, vectorized=False, n_resamples=args.scipy_resamples,
                        method="percentile", random_state=1)
     scipy_measured = time.perf_counter() - t
-    scipy_full = scipy_measured * args.resamples / args.scipy_resamples
+    scipy_cpu = time.process_time() - cpu0
+    scale = args.resamples / args.scipy_resamples
+    scipy_full, scipy_full_cpu = scipy_measured * scale, scipy_cpu * scale
 
-    print(f"machine: {os.cpu_count()} cores; numpy {np.__version__}, scipy {scipy.__version__}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; numpy {np.__version__}, scipy {scipy.__version__}")
     print(f"data: {args.items} items, 2 models; {args.resamples} bootstrap resamples, percentile intervals")
-    print(f"rankwise evaluate (whole process, 2 models x 5 metrics incl. Kendall CI): {full:8.2f} s")
-    print(f"rankwise evaluate --no-kendall-ci (2 models x 5 metrics, Kendall without CI): {no_kendall:8.2f} s")
-    print(f"scipy.stats.bootstrap, Spearman of 1 model, {args.scipy_resamples} resamples measured: {scipy_measured:8.2f} s")
-    print(f"scipy extrapolated linearly to {args.resamples} resamples: {scipy_full:8.2f} s")
-    print(f"ratio scipy (1 statistic, extrapolated) / rankwise evaluate (10 statistics): {scipy_full / full:6.1f}x "
-          f"(without Kendall CI: {scipy_full / no_kendall:6.1f}x)")
+    print("                                                              wall (s)   CPU (s)")
+    print(f"rankwise evaluate, 2 models x 5 metrics incl. Kendall CI    {full:9.2f} {full_cpu:9.2f}")
+    print(f"rankwise evaluate --no-kendall-ci                            {no_kendall:9.2f} {no_kendall_cpu:9.2f}")
+    print(f"scipy.stats.bootstrap, Spearman of 1 model, {args.scipy_resamples:5d} resamples {scipy_measured:9.2f} {scipy_cpu:9.2f}")
+    print(f"scipy extrapolated linearly to {args.resamples} resamples            {scipy_full:9.2f} {scipy_full_cpu:9.2f}")
+    print(f"ratio scipy (1 statistic, extrapolated) / rankwise (10 statistics): wall {scipy_full / full:.1f}x, CPU {scipy_full_cpu / full_cpu:.1f}x; "
+          f"without Kendall CI: wall {scipy_full / no_kendall:.1f}x, CPU {scipy_full_cpu / no_kendall_cpu:.1f}x")
     print(f"Spearman 95% CI of model a: rankwise [{ours_ci['low']:.5f}, {ours_ci['high']:.5f}], "
           f"scipy ({args.scipy_resamples} resamples) [{res.confidence_interval.low:.5f}, {res.confidence_interval.high:.5f}]")
 

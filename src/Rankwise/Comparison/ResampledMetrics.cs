@@ -375,18 +375,23 @@ internal sealed class ResampledMetrics
                     _yTies[m][lane] = yTies;
                 }
                 slots[Spearman][b] = Correlation(sxy, sxx, syy);
+                if (kendall)
+                    _jointTies[m][lane] = JointTies(model, items);
+                else
+                    slots[Kendall][b] = double.NaN;
+            }
 
+            // The streaming passes after every model's gather over Items, which then stays in cache.
+            for (int m = 0; m < _owner._models.Length; m++)
+            {
+                Model model = _owner._models[m];
+                double[][] slots = output[m];
                 // Pearson, MSE, MAE: one vectorised pass of weighted sums about the full-data means (the shift keeps
                 // the centred sums accurate: sxx = Σc·dx² − (Σc·dx)²/n with Σc·dx small).
                 var sums = WeightedSums(weights, x, model.Values, _owner._truthMean, model.Mean);
                 slots[Pearson][b] = Correlation(sums.Sxy - sums.Sx * sums.Sy / n, sums.Sxx - sums.Sx * sums.Sx / n, sums.Syy - sums.Sy * sums.Sy / n);
                 slots[Mse][b] = sums.Squared / n;
                 slots[Mae][b] = sums.Absolute / n;
-
-                if (kendall)
-                    _jointTies[m][lane] = JointTies(model, items);
-                else
-                    slots[Kendall][b] = double.NaN;
             }
         }
 
