@@ -76,6 +76,46 @@ public class ModelEvaluationTests
     }
 
     [Fact]
+    public void MultiplicitiesAboveAByteAreExact()
+    {
+        var (truth, a, b) = Data(400, 31, ties: true);
+        var engine = new ResampledMetrics(truth, [a, b], kendall: true);
+        var counts = new int[400];
+        counts[7] = 300;
+        for (int i = 0; i < 100; i++)
+            counts[(i * 37) % 400]++;
+        int[] indices = Enumerable.Range(0, 400).SelectMany(i => Enumerable.Repeat(i, counts[i])).ToArray();
+        double[][] actual = engine.Evaluate(counts);
+        double[] gx = indices.Select(i => truth[i]).ToArray();
+        foreach (var (model, values) in new[] { (0, a), (1, b) })
+        {
+            double[] expected = Reference(gx, indices.Select(i => values[i]).ToArray());
+            for (int k = 0; k < expected.Length; k++)
+                Close(expected[k], actual[model][k], $"model={model} metric={k}");
+        }
+    }
+
+    [Fact]
+    public void WideKendallLanesAndTheScalarFallbackAgree()
+    {
+        var (truth, a, b) = Data(900, 12, ties: true);
+        ModelPredictions[] models = [new("a", a), new("b", b)];
+        var options = new EvaluationOptions { Resamples = 37, Seed = 3 };
+        var lanes = ModelEvaluation.Evaluate(truth, models, options);
+        long saved = ResampledMetrics.LaneBound;
+        try
+        {
+            ResampledMetrics.LaneBound = 1;
+            var scalar = ModelEvaluation.Evaluate(truth, models, options);
+            Assert.Equal(lanes.Models[1].Metrics[EvaluationMetric.Kendall], scalar.Models[1].Metrics[EvaluationMetric.Kendall]);
+        }
+        finally
+        {
+            ResampledMetrics.LaneBound = saved;
+        }
+    }
+
+    [Fact]
     public void ResamplesAreBootstrapPairedResamples()
     {
         var (truth, a, _) = Data(300, 4, ties: true);
@@ -90,6 +130,18 @@ public class ModelEvaluationTests
             }
             return SpearmanCorrelation.Compute(x, y).Statistic;
         }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile });
+        var kendallBoot = Bootstrap.Paired(truth.Length, idx =>
+        {
+            double[] x = new double[idx.Length], y = new double[idx.Length];
+            for (int i = 0; i < idx.Length; i++)
+            {
+                x[i] = truth[idx[i]];
+                y[i] = a[idx[i]];
+            }
+            return KendallTau.Compute(x, y).Statistic;
+        }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile });
+        Assert.Equal(kendallBoot.ConfidenceInterval.Low, report.Models[0].Metrics[EvaluationMetric.Kendall].Interval!.Low, 12);
+        Assert.Equal(kendallBoot.ConfidenceInterval.High, report.Models[0].Metrics[EvaluationMetric.Kendall].Interval!.High, 12);
         var interval = report.Models[0].Metrics[EvaluationMetric.Spearman].Interval!;
         Assert.Equal(boot.ConfidenceInterval.Low, interval.Low, 12);
         Assert.Equal(boot.ConfidenceInterval.High, interval.High, 12);
