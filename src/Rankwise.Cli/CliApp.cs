@@ -70,6 +70,7 @@ public static class CliApp
         root.Subcommands.Add(RankCommand.Build(context));
         root.Subcommands.Add(AssignCommand.Build(context));
         root.Subcommands.Add(CompareCommand.Build(context));
+        root.Subcommands.Add(SorterCommand.Build(context));
         return root;
     }
 
