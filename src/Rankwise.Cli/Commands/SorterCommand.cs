@@ -29,7 +29,7 @@ public static class SorterCommand
             """);
         command.Subcommands.Add(BuildTrain(context));
         command.Subcommands.Add(BuildEval(context));
-        // DEMO
+        command.Subcommands.Add(SorterDemoCommand.Build(context));
         return command;
     }
 
