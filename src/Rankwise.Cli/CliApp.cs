@@ -77,6 +77,7 @@ public static class CliApp
         root.Subcommands.Add(EvaluateCommand.Build(context));
         root.Subcommands.Add(RetrievalCommand.Build(context));
         root.Subcommands.Add(WordSimCommand.Build(context));
+        root.Subcommands.Add(SorterCommand.Build(context));
         return root;
     }
 

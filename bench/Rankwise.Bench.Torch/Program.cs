@@ -1,4 +1,4 @@
-// Run from the repository root:  dotnet run -c Release --project tools/Rankwise.Torch.Timing [repeats]
+// Run from the repository root:  dotnet run -c Release --project bench/Rankwise.Bench.Torch [repeats]
 // Informal CPU timings of soft_rank forward + backward next to torch.sort of the same tensor, float32, the shapes of
 // torchsort's README benchmark. Median of repeated runs after a warm-up; not a rigorous benchmark.
 using System.Diagnostics;
