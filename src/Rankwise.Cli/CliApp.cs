@@ -72,6 +72,7 @@ public static class CliApp
         root.Subcommands.Add(AssignCommand.Build(context));
         root.Subcommands.Add(CompareCommand.Build(context));
         root.Subcommands.Add(NeighborsCommand.Build(context));
+        root.Subcommands.Add(MappingCommand.Build(context));
         return root;
     }
 
