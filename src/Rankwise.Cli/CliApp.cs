@@ -78,6 +78,7 @@ public static class CliApp
         root.Subcommands.Add(RetrievalCommand.Build(context));
         root.Subcommands.Add(WordSimCommand.Build(context));
         root.Subcommands.Add(SorterCommand.Build(context));
+        root.Subcommands.Add(MappingCommand.Build(context));
         return root;
     }
 
