@@ -3,12 +3,15 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Rankwise;
 using Rankwise.Assignment;
+using Rankwise.Bench;
 using Rankwise.Correlation;
 using Rankwise.IO;
 using Rankwise.Ranking;
 
 // Two modes:
 //   dotnet Rankwise.Bench.dll time OP FILE... [--repeat R]   load the data, then time only the call; prints {"seconds": best}
+//     OP knn takes [--k 10] [--metric cosine|euclidean|inner-product] [--block R] [--threads T] [--include-self];
+//     OP knn-matmul times the float32 product X·Xᵀ of the same data (throughput yardstick)
 //   dotnet Rankwise.Bench.dll [BenchmarkDotNet args]          the BenchmarkDotNet suite (e.g. --filter '*Spearman*')
 if (args.Length > 0 && args[0] == "time")
     return TimeMode.Run(args[1..]);
@@ -22,9 +25,12 @@ internal static class TimeMode
     {
         int repeat = 3;
         var files = new List<string>();
+        var named = new Dictionary<string, string>();
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--repeat") repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--include-self") named["include-self"] = "true";
+            else if (args[i].StartsWith("--", StringComparison.Ordinal)) named[args[i][2..]] = args[++i];
             else files.Add(args[i]);
         }
         Func<double> op = args[0] switch
@@ -33,7 +39,10 @@ internal static class TimeMode
             "pearson" => Pair(files, (x, y) => PearsonCorrelation.Compute(x, y).Statistic),
             "kendall" => Pair(files, (x, y) => KendallTau.Compute(x, y).Statistic),
             "rank" => One(files, x => Rank.RankData(x)[0]),
+            "rank-dense" => One(files, x => Rank.RankData(x, Ties.Dense)[0]),
             "assign" => Assign(files),
+            "knn" => KnnTiming.Knn(files, named),
+            "knn-matmul" => KnnTiming.Matmul(files),
             _ => throw new ArgumentException($"unknown operation {args[0]}"),
         };
         op(); // warm-up (JIT); not timed

@@ -31,7 +31,7 @@ public static class CliApp
     /// <summary>Runs the command line with explicit streams (used by tests to run in-process).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal = false, CancellationToken cancellation = default)
     {
-        var context = new CliContext(stdout, stderr, isTerminal, cancellation);
+        var context = new CliContext(stdout, stderr, isTerminal, cancellation, args);
         var root = BuildRoot(context);
         var parse = root.Parse(args);
         bool verbose = args.Contains("--verbose");
@@ -64,13 +64,21 @@ public static class CliApp
         var root = new RootCommand("Rankwise: rank statistics, representation comparison and rank losses for ML evaluation.");
         root.Options.Add(GlobalOptions.Format);
         root.Options.Add(GlobalOptions.Output);
+        root.Options.Add(GlobalOptions.Report);
         root.Options.Add(GlobalOptions.Verbose);
         root.Options.Add(GlobalOptions.Quiet);
         root.Subcommands.Add(CorrelateCommand.Build(context));
         root.Subcommands.Add(RankCommand.Build(context));
         root.Subcommands.Add(AssignCommand.Build(context));
         root.Subcommands.Add(CompareCommand.Build(context));
+        root.Subcommands.Add(DemoCommand.Build(context));
+        root.Subcommands.Add(NeighborsCommand.Build(context));
+        root.Subcommands.Add(ConsistencyCommand.Build(context));
+        root.Subcommands.Add(EvaluateCommand.Build(context));
+        root.Subcommands.Add(RetrievalCommand.Build(context));
+        root.Subcommands.Add(WordSimCommand.Build(context));
         root.Subcommands.Add(SorterCommand.Build(context));
+        root.Subcommands.Add(MappingCommand.Build(context));
         return root;
     }
 

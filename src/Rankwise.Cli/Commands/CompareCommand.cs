@@ -171,9 +171,43 @@ public static class CompareCommand
             json["matching_file"] = saveMatching;
             output.Notes.Add($"wrote {matching.UnitsA.Length} matched unit pairs to {saveMatching}");
         }
+        AddPairFigures(output, x, y, values, settings, fileA, fileB);
         if (values.FirstOrDefault(v => v.Name == "match-max") is { } naive && values.FirstOrDefault(v => v.Name == "match-hungarian") is { } matched)
             output.Notes.Add($"match-max ({Exporters.FormatCell(naive.Value, true)}) lets many units share one partner; match-hungarian ({Exporters.FormatCell(matched.Value, true)}) is one-to-one.");
         return output;
+    }
+
+    /// <summary>Report plots for a pair: measures as bars, and the unit correlation matrix reordered by the matching.</summary>
+    internal static void AddPairFigures(CommandOutput output, Tensor x, Tensor y, List<MeasureValue> values, MeasureSettings settings, string fileA, string fileB)
+    {
+        output.Title = $"Representation comparison: {Path.GetFileName(fileA)} vs {Path.GetFileName(fileB)}";
+        var similarities = values.Where(v => !v.IsDistance && double.IsFinite(v.Value)).ToList();
+        if (similarities.Count > 0)
+            output.Figures.Add(new BarFigure("measures", "Similarity measures",
+                "Each bar is one measure (1 = identical up to the measure's invariances); distances are in the table only.",
+                "similarity", similarities.Select(v => v.Name).ToList(), similarities.Select(v => v.Value).ToArray()));
+        int dx = (int)x.shape[1], dy = (int)y.shape[1];
+        if (values.FirstOrDefault(v => v.Name == "match-hungarian")?.Detail is not UnitMatchingResult matching || (long)dx * dy > 250_000)
+            return;
+        double[] c;
+        using (var cc = UnitCorrelations.CrossCorrelation(x, y, settings.UnitCorrelation))
+            c = cc.cpu().data<double>().ToArray();
+        // Columns: y's units in matching order first (aligned with x's units), then the unmatched ones.
+        var order = matching.Permutation.Where(j => j >= 0).Concat(Enumerable.Range(0, dy).Except(matching.Permutation)).ToArray();
+        var reordered = new double[dx * dy];
+        for (int i = 0; i < dx; i++)
+            for (int j = 0; j < dy; j++)
+                reordered[i * dy + j] = c[i * dy + order[j]];
+        output.Figures.Add(new HeatmapFigure("unit-heatmap", "Unit cross-correlation, reordered by the one-to-one matching",
+            "Rows are units of A, columns units of B permuted so that matched partners sit on the diagonal; a bright diagonal means units correspond one to one.",
+            reordered, dx, dy, "unit of A", "unit of B (matched order)", "correlation"));
+        var sorted = matching.Correlations.Select(Math.Abs).OrderByDescending(v => v).ToArray();
+        var naiveBest = Enumerable.Range(0, dx).Select(i => Enumerable.Range(0, dy).Max(j => Math.Abs(c[i * dy + j]))).OrderByDescending(v => v).ToArray();
+        output.Figures.Add(new LineFigure("matched-curve", "Matched correlations, sorted",
+            "One-to-one matched |correlation| per unit pair (Hungarian) against each unit's best partner without the one-to-one constraint (match-max).",
+            "unit pair (sorted)", "|correlation|",
+            [new Series("one-to-one (match-hungarian)", Enumerable.Range(1, sorted.Length).Select(i => (double)i).ToArray(), sorted),
+             new Series("best partner (match-max)", Enumerable.Range(1, naiveBest.Length).Select(i => (double)i).ToArray(), naiveBest)]));
     }
 
     private static CommandOutput Protocol(string[] filesA, string[] filesB, string measure, MeasureSettings settings, PermutationOptions options,
@@ -194,6 +228,13 @@ public static class CompareCommand
         {
             throw new RankwiseInputException(string.Join(", ", filesA.Concat(filesB)), $"{measure}: {ex.Message.Split(" (Parameter")[0]}");
         }
+        return ProtocolOutput(result, filesA, filesB);
+    }
+
+    /// <summary>The JSON/table/figure form of a reference-protocol result (also used by <c>rankwise demo</c>).</summary>
+    internal static CommandOutput ProtocolOutput(RunComparisonResult result, string[] filesA, string[] filesB)
+    {
+        string measure = result.Measure;
         var p = result.Protocol;
         var names = filesA.Concat(filesB).ToArray();
         var matrix = new JsonArray();
@@ -224,6 +265,14 @@ public static class CompareCommand
             pairs.Add([names[i], .. Enumerable.Range(0, names.Length).Select(j => (object?)(i == j ? null : result.Similarities[i, j]))]);
         output.Tables.Add(pairs);
         output.Notes.Add(p.Verdict);
+        output.Title = $"Reference protocol: {filesA.Length} runs vs {filesB.Length} runs ({measure})";
+        var labels = names.Select((_, i) => i < filesA.Length ? $"A{i + 1}" : $"B{i - filesA.Length + 1}").ToList();
+        output.Figures.Add(new HeatmapFigure("run-matrix", $"Pairwise {measure} between runs",
+            "A runs first, then B runs; within-method blocks lie on the diagonal, between-method blocks off it (the diagonal itself is not used).",
+            result.Similarities.Data.ToArray(), names.Length, names.Length, "run", "run", measure, labels, labels));
+        output.Figures.Add(new HistogramFigure("protocol-null", "Permutation null distribution of within − between",
+            "Statistic over every relabelling of the runs (or random ones); the observed value's position gives the p-value.",
+            "statistic", p.Test.NullDistribution, [("observed", p.Statistic)]));
         return output;
     }
 }

@@ -80,12 +80,12 @@ public static class CorrelateCommand
 
             var alt = OptionParsing.ParseAlternative(parse.GetValue(alternative));
             var nan = OptionParsing.ParseNanPolicy(parse.GetValue(nanPolicy));
-            CorrelationResult result = ciName switch
+            (CorrelationResult result, BootstrapResult? boot) = ciName switch
             {
-                "none" => Correlate.Compute(m, xs, ys, alt, nan),
-                "fisher" => PearsonCorrelation.Compute(xs, ys, alt, nan, level),
+                "none" => (Correlate.Compute(m, xs, ys, alt, nan), null),
+                "fisher" => (PearsonCorrelation.Compute(xs, ys, alt, nan, level), null),
                 _ => CliProgress.Run(context, parse, $"bootstrap ({b} resamples)", progress =>
-                    CorrelationBootstrap.Compute(m, xs, ys, alt, nan, new BootstrapOptions
+                    CorrelationBootstrap.Run(m, xs, ys, alt, nan, new BootstrapOptions
                     {
                         Method = ciName switch { "percentile" => BootstrapMethod.Percentile, "basic" => BootstrapMethod.Basic, _ => BootstrapMethod.BCa },
                         ConfidenceLevel = level,
@@ -95,9 +95,32 @@ public static class CorrelateCommand
                         Progress = progress,
                     }, context.Cancellation)),
             };
-            return context.Emit(parse, ToOutput(result));
+            var output = ToOutput(result);
+            AddFigures(output, xs, ys, result, boot, parse.GetValue(x)!, parse.GetValue(y)!);
+            return context.Emit(parse, output);
         });
         return command;
+    }
+
+    /// <summary>Report plots: rank of Y against rank of X, and the bootstrap distribution when there is one.</summary>
+    private static void AddFigures(CommandOutput output, double[] xs, double[] ys, CorrelationResult result, BootstrapResult? boot, string nameX, string nameY)
+    {
+        output.Title = $"{result.Method} correlation: {nameX} vs {nameY}";
+        var keep = Enumerable.Range(0, xs.Length).Where(i => !double.IsNaN(xs[i]) && !double.IsNaN(ys[i])).ToArray();
+        if (keep.Length >= 2)
+        {
+            var rx = Ranking.Rank.RankData(keep.Select(i => xs[i]).ToArray());
+            var ry = Ranking.Rank.RankData(keep.Select(i => ys[i]).ToArray());
+            string ci = result.ConfidenceInterval is { } c ? $", {c.Level:P0} CI [{Exporters.FormatCell(c.Low, true)}, {Exporters.FormatCell(c.High, true)}]" : "";
+            output.Figures.Add(new ScatterFigure("rank-scatter", "Rank of Y vs rank of X",
+                $"{result.Method} = {Exporters.FormatCell(result.Statistic, true)}{ci}. Each point is one item; points on the dashed diagonal are ranked identically by both variables.",
+                $"rank of {nameX}", $"rank of {nameY}", [new Series("items", rx, ry)], Diagonal: true));
+        }
+        if (boot is not null && result.ConfidenceInterval is { } interval)
+            output.Figures.Add(new HistogramFigure("bootstrap-distribution", $"Bootstrap distribution of {result.Method}",
+                $"{boot.BootstrapDistribution.Length} resamples of the items with replacement; the lines mark the observed value and the {interval.Method} interval.",
+                result.Method, boot.BootstrapDistribution,
+                [("observed", result.Statistic), ("interval low", interval.Low), ("interval high", interval.High)]));
     }
 
     private static CorrelationMethod ParseMethod(string s) => s switch

@@ -19,6 +19,12 @@ public sealed class CommandOutput
 
     /// <summary>Notes shown under the table (warnings, interpretation); also present in the JSON where relevant.</summary>
     public List<string> Notes { get; } = [];
+
+    /// <summary>Title of the HTML report (<c>--report</c>).</summary>
+    public string Title { get; set; } = "Rankwise report";
+
+    /// <summary>Plots for the HTML report, in order; each is drawn with the table(s) that hold its numbers.</summary>
+    public List<Figure> Figures { get; } = [];
 }
 
 /// <summary>A titled table of cells; cells are strings, numbers (double/long/int), or null for a missing value.</summary>

@@ -20,6 +20,13 @@ public static class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary><c>--report FILE.html</c>: also write a self-contained HTML report with plots.</summary>
+    public static readonly Option<string?> Report = new("--report")
+    {
+        Description = "Also write a self-contained HTML report (plots, tables, command line, input hashes) to this file",
+        Recursive = true,
+    };
+
     /// <summary><c>--verbose</c>: stack traces on errors.</summary>
     public static readonly Option<bool> Verbose = new("--verbose")
     {

@@ -1,3 +1,6 @@
+using Rankwise.Correlation;
+using Rankwise.Numerics;
+
 namespace Rankwise.Comparison;
 
 /// <summary>
@@ -43,7 +46,7 @@ public static class DependentCorrelation
         double cube = (1 - rKh) * (1 - rKh) * (1 - rKh);
         double t = (rJk - rJh) * Math.Sqrt((n - 1) * (1 + rKh) / (2.0 * (n - 1) / (n - 3) * determinant + mean * mean * cube));
         double df = n - 3;
-        double p = TestDistributions.PValue(t, alternative, s => TestDistributions.StudentTUpper(s, df));
+        double p = StudentT.PValue(df, t, alternative);
         return new CorrelationComparisonResult("williams", t, p, alternative, n, rJk, rJh, rKh, DegreesOfFreedom: df);
     }
 
@@ -92,7 +95,7 @@ public static class DependentCorrelation
         if (!(confidenceLevel > 0 && confidenceLevel < 1))
             throw new RankwiseInputException(nameof(confidenceLevel), $"is {confidenceLevel}; it must be in (0, 1)");
         double alpha = 1 - confidenceLevel;
-        double quantile = -Inference.NormalFunctions.Ndtri(alternative == Alternative.TwoSided ? alpha / 2 : alpha);
+        double quantile = -Normal.Quantile(alternative == Alternative.TwoSided ? alpha / 2 : alpha);
         double x = quantile * Math.Sqrt(1.0 / (n - 3));
         double c = ((rKh - 0.5 * rJk * rJh) * (1 - rJk * rJk - rJh * rJh - rKh * rKh) + rKh * rKh * rKh)
                    / ((1 - rJk * rJk) * (1 - rJh * rJh));
@@ -191,8 +194,8 @@ public static class DependentCorrelation
             return Test(method, double.NaN, double.NaN, double.NaN, n, alternative, confidenceLevel);
         Func<double[], double[], double> corr = correlation switch
         {
-            ComparedCorrelation.Pearson => InterimCorrelations.Pearson,
-            ComparedCorrelation.Spearman => InterimCorrelations.Spearman,
+            ComparedCorrelation.Pearson => static (x, y) => PearsonCorrelation.Compute(x, y).Statistic,
+            ComparedCorrelation.Spearman => static (x, y) => SpearmanCorrelation.Compute(x, y).Statistic,
             _ => throw new ArgumentOutOfRangeException(nameof(correlation), correlation, "unknown correlation"),
         };
         double rJk = corr(j, k), rJh = corr(j, h), rKh = corr(k, h);
@@ -207,7 +210,7 @@ public static class DependentCorrelation
         double p2 = pooled * pooled;
         double covariance = (rKh * (1 - 2 * p2) - 0.5 * p2 * (1 - 2 * p2 - rKh * rKh)) / ((1 - p2) * (1 - p2));
         double z = Math.Sqrt(n - 3.0) * (Math.Atanh(rJk) - Math.Atanh(rJh)) / Math.Sqrt(2 - 2 * covariance);
-        double p = TestDistributions.PValue(z, alternative, TestDistributions.NormalUpper);
+        double p = Normal.PValue(z, alternative);
         return new CorrelationComparisonResult(name, z, p, alternative, n, rJk, rJh, rKh);
     }
 

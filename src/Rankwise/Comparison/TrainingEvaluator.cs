@@ -1,3 +1,5 @@
+using Rankwise.Correlation;
+
 namespace Rankwise.Comparison;
 
 /// <summary>
@@ -133,11 +135,10 @@ public sealed class TrainingEvaluator
             se += d * d;
             ae += Math.Abs(d);
         }
-        double[] p = predictions.ToArray(), t = targets.ToArray();
         return new EpochMetrics(
             epoch, n, se / n, ae / n,
-            InterimCorrelations.Pearson(p, t),
-            InterimCorrelations.Spearman(p, t),
-            InterimCorrelations.KendallTauB(p, t));
+            PearsonCorrelation.Compute(predictions, targets).Statistic,
+            SpearmanCorrelation.Compute(predictions, targets).Statistic,
+            KendallTau.Compute(predictions, targets).Statistic);
     }
 }

@@ -30,6 +30,16 @@ public static class CorrelationBootstrap
     /// <exception cref="RankwiseInputException">NaN under <see cref="NanPolicy.Raise"/>.</exception>
     public static CorrelationResult Compute(CorrelationMethod method, ReadOnlySpan<double> x, ReadOnlySpan<double> y,
         Alternative alternative = Alternative.TwoSided, NanPolicy nanPolicy = NanPolicy.Propagate,
+        BootstrapOptions? options = null, CancellationToken cancellationToken = default) =>
+        Run(method, x, y, alternative, nanPolicy, options, cancellationToken).Result;
+
+    /// <summary>
+    /// As <see cref="Compute"/>, also returning the bootstrap itself (distribution, standard error) for plots and
+    /// reports; <c>Bootstrap</c> is null when the statistic is undefined on the data.
+    /// </summary>
+    /// <inheritdoc cref="Compute" path="/param"/>
+    public static (CorrelationResult Result, BootstrapResult? Bootstrap) Run(CorrelationMethod method, ReadOnlySpan<double> x, ReadOnlySpan<double> y,
+        Alternative alternative = Alternative.TwoSided, NanPolicy nanPolicy = NanPolicy.Propagate,
         BootstrapOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= BootstrapOptions.Default;
@@ -39,11 +49,11 @@ public static class CorrelationBootstrap
         if (prepared.ContainsNaN || prepared.Length < 2 || double.IsNaN(result.Statistic))
         {
             var nanInterval = new ConfidenceInterval(ciMethod, options.ConfidenceLevel, double.NaN, double.NaN);
-            return result with
+            return (result with
             {
                 ConfidenceInterval = nanInterval,
                 Warnings = [.. result.Warnings, "the statistic is undefined on the data, so no bootstrap interval was computed"],
-            };
+            }, null);
         }
 
         double[] xs = prepared.X.ToArray();
@@ -63,11 +73,11 @@ public static class CorrelationBootstrap
         }
 
         var boot = Bootstrap.Paired(n, Statistic, options, cancellationToken);
-        return result with
+        return (result with
         {
             ConfidenceInterval = boot.ConfidenceInterval,
             Warnings = [.. result.Warnings, .. boot.Warnings],
-        };
+        }, boot);
     }
 
     private static string MethodName(BootstrapMethod method) => method switch

@@ -1,16 +1,20 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Rankwise.Ranking;
 
 namespace Rankwise.Correlation;
 
 /// <summary>
 /// The pair counts behind Kendall's tau for n NaN-free pairs, computed in O(n log n):
-/// dense ranks of x and y, a counting sort by (x, y), and a merge-sort inversion count of the y
-/// ranks (the discordant pairs). Counts are 64-bit and the cubic tie sums 128-bit, so nothing
+/// a sort of x, the order-preserving keys of y in (x, y) order, and a merge-sort inversion count of
+/// that sequence (the discordant pairs). Counts are 64-bit and the cubic tie sums 128-bit, so nothing
 /// overflows for n up to 10⁸ and beyond (scipy 1.10 overflows int64 in <c>2·xtie·ytie</c> for
 /// n ≳ 10⁵ with heavy ties).
 /// </summary>
 internal readonly struct KendallCounts
 {
+    private const int PrefetchDistance = 16;
+
     /// <summary>Number of pairs.</summary>
     public long N { get; init; }
 
@@ -51,64 +55,136 @@ internal readonly struct KendallCounts
     public long ConcordantMinusDiscordant => Total - XTies - YTies + JointTies - 2 * Discordant;
 
     /// <summary>Counts the pairs of NaN-free <paramref name="x"/>, <paramref name="y"/> (same length).</summary>
-    public static KendallCounts Compute(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    /// <remarks>
+    /// x is sorted (<see cref="BucketArgSort"/>, stable, bucket by bucket on several threads for long
+    /// inputs) and each bucket, while in cache, is turned into the order-preserving keys of the paired y
+    /// values; within each x tie group the y keys are sorted (giving the lexicographic (x, y) order) and
+    /// runs of equal keys are the joint ties. The discordant pairs are the inversions of that key sequence
+    /// (merge sort), and the sorted sequence then yields the y tie groups as runs — y is never sorted on
+    /// its own.
+    /// </remarks>
+    public static unsafe KendallCounts Compute(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int n = x.Length;
-        DenseRanking rx = DenseRanking.Compute(x);
-        DenseRanking ry = DenseRanking.Compute(y);
-        int[] order = DenseRanking.LexicographicOrder(rx, ry);
-        var ySequence = new int[n];
+        using var sequence = new NativeBuffer<ulong>(n);
+        bool parallel = n >= InversionCount.ParallelThreshold;
+        var gate = new object();
+        var xTies = new TieTotals();
         long joint = 0;
-        long run = 1;
-        for (int k = 0; k < n; k++)
+        fixed (double* py = y)
         {
-            int i = order[k];
-            ySequence[k] = ry.Ranks[i];
-            if (k > 0)
+            nint yAddress = (nint)py, ordered = (nint)sequence.Pointer;
+            BucketArgSort.Run(x, parallel, (sorted, start) =>
             {
-                int p = order[k - 1];
-                if (rx.Ranks[i] == rx.Ranks[p] && ry.Ranks[i] == ry.Ranks[p])
+                var local = new TieTotals();
+                long localJoint = YKeysInOrder(sorted, (double*)yAddress, (ulong*)ordered + start, ref local);
+                lock (gate)
                 {
-                    run++;
-                    continue;
+                    xTies.Add(local);
+                    joint += localJoint;
                 }
-                joint += run * (run - 1) / 2;
-                run = 1;
-            }
+            });
         }
-        if (n > 0) joint += run * (run - 1) / 2;
-        long discordant = InversionCount.CountAndSort(ySequence);
-        TieSums(rx.GroupSizes, out long xTies, out Int128 x0, out Int128 x1);
-        TieSums(ry.GroupSizes, out long yTies, out Int128 y0, out Int128 y1);
+        long discordant = InversionCount.CountAndSort(sequence.Span);
+        var yTies = new TieTotals();
+        ulong* keys = sequence.Pointer;
+        int from = 0;
+        for (int i = 1; i <= n; i++)
+        {
+            if (i < n && keys[i] == keys[from]) continue;
+            yTies.Add(i - from);
+            from = i;
+        }
         return new KendallCounts
         {
             N = n,
             Total = (long)n * (n - 1) / 2,
             Discordant = discordant,
-            XTies = xTies,
-            YTies = yTies,
+            XTies = xTies.Pairs,
+            YTies = yTies.Pairs,
             JointTies = joint,
-            X0 = x0,
-            X1 = x1,
-            Y0 = y0,
-            Y1 = y1,
-            XGroups = rx.GroupCount,
-            YGroups = ry.GroupCount,
+            X0 = xTies.Cubic0,
+            X1 = xTies.Cubic1,
+            Y0 = yTies.Cubic0,
+            Y1 = yTies.Cubic1,
+            XGroups = xTies.Groups,
+            YGroups = yTies.Groups,
         };
     }
 
-    private static void TieSums(int[] groupSizes, out long pairs, out Int128 cubic0, out Int128 cubic1)
+    /// <summary>
+    /// Writes the y keys of one sorted x bucket in (x, y) order to <paramref name="output"/>, adds the x tie
+    /// groups to <paramref name="xTies"/> and returns the pairs tied in both x and y.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe long YKeysInOrder(ReadOnlySpan<SortEntry<ulong>> sorted, double* y, ulong* output, ref TieTotals xTies)
     {
-        pairs = 0;
-        cubic0 = 0;
-        cubic1 = 0;
-        foreach (int size in groupSizes)
+        long joint = 0;
+        int m = sorted.Length, from = 0;
+        for (int i = 1; i <= m; i++)
         {
-            if (size < 2) continue;
+            if (Sse.IsSupported && i + PrefetchDistance < m) Sse.Prefetch0(y + sorted[i + PrefetchDistance].Index);
+            if (i < m && sorted[i].Key == sorted[from].Key) continue;
+            int t = i - from;
+            if (t == 1)
+            {
+                output[from] = SortKeys.Of(y[sorted[from].Index]);
+            }
+            else
+            {
+                var group = new Span<ulong>(output + from, t);
+                for (int k = 0; k < t; k++) group[k] = SortKeys.Of(y[sorted[from + k].Index]);
+                group.Sort();
+                long run = 1;
+                for (int k = 1; k < t; k++)
+                {
+                    if (group[k] == group[k - 1])
+                    {
+                        run++;
+                        continue;
+                    }
+                    joint += run * (run - 1) / 2;
+                    run = 1;
+                }
+                joint += run * (run - 1) / 2;
+            }
+            xTies.Add(t);
+            from = i;
+        }
+        return joint;
+    }
+
+    /// <summary>Tie statistics of a set of tie groups.</summary>
+    private struct TieTotals
+    {
+        /// <summary>Σ t(t − 1)/2.</summary>
+        public long Pairs;
+
+        /// <summary>Σ t(t − 1)(t − 2).</summary>
+        public Int128 Cubic0;
+
+        /// <summary>Σ t(t − 1)(2t + 5).</summary>
+        public Int128 Cubic1;
+
+        /// <summary>The number of groups (distinct values).</summary>
+        public int Groups;
+
+        public void Add(int size)
+        {
+            Groups++;
+            if (size < 2) return;
             long t = size;
-            pairs += t * (t - 1) / 2;
-            cubic0 += (Int128)(t * (t - 1)) * (t - 2);
-            cubic1 += (Int128)(t * (t - 1)) * (2 * t + 5);
+            Pairs += t * (t - 1) / 2;
+            Cubic0 += (Int128)(t * (t - 1)) * (t - 2);
+            Cubic1 += (Int128)(t * (t - 1)) * (2 * t + 5);
+        }
+
+        public void Add(in TieTotals other)
+        {
+            Pairs += other.Pairs;
+            Cubic0 += other.Cubic0;
+            Cubic1 += other.Cubic1;
+            Groups += other.Groups;
         }
     }
 }

@@ -1,3 +1,5 @@
+using Rankwise.Ranking;
+
 namespace Rankwise.Correlation;
 
 /// <summary>
@@ -76,10 +78,5 @@ internal readonly ref struct PairedSamples
         return true;
     }
 
-    private static int FirstNaN(ReadOnlySpan<double> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (double.IsNaN(values[i])) return i;
-        return -1;
-    }
+    private static int FirstNaN(ReadOnlySpan<double> values) => NaNSearch.IndexOfNaN(values);
 }

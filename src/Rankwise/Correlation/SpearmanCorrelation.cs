@@ -10,7 +10,9 @@ namespace Rankwise.Correlation;
 /// <para>ρ is Pearson's correlation of the average ranks. It is finished like numpy.corrcoef
 /// (c_xy/(n−1) divided by √(c_yy/(n−1)) and then by √(c_xx/(n−1))), so that it agrees with scipy to the
 /// last bit for exactly representable rank sums — including scipy's 0.9999999999999999 for some perfectly
-/// monotone samples, which matters for the p-value.</para>
+/// monotone samples, which matters for the p-value. The centred rank sums themselves are computed
+/// exactly in integer arithmetic from the sorted orders (see <c>SpearmanKernel</c>): O(n log n)
+/// worst case, two radix-style passes over memory per input in practice, and no rank vectors.</para>
 /// <para>p-value: t = ρ·√((n − 2)/((1 + ρ)(1 − ρ))) (clipped at 0 inside the root) against Student's t
 /// with n − 2 degrees of freedom; |ρ| = 1 gives t = ±∞ and p = 0 (or 1 for the opposite one-sided
 /// alternative); n = 2 gives p = NaN, as in scipy.</para>
@@ -33,9 +35,8 @@ public static class SpearmanCorrelation
         var data = PairedSamples.Prepare(x, y, nanPolicy);
         if (CorrelationResults.CheckDefined(CorrelationResults.Spearman, data, alternative) is { } undefined) return undefined;
         int n = data.Length;
-        double[] rx = Rank.RankData(data.X);
-        double[] ry = Rank.RankData(data.Y);
-        double rho = RankCoefficient(rx, ry);
+        SpearmanKernel.CenteredRankSums(data.X, data.Y, out Int128 sxx4, out Int128 syy4, out Int128 sxy4);
+        double rho = FinishCoefficient((double)sxx4 / 4, (double)syy4 / 4, (double)sxy4 / 4, n);
         return new CorrelationResult(CorrelationResults.Spearman, n, rho, PValue(rho, n, alternative), alternative);
     }
 
@@ -67,6 +68,12 @@ public static class SpearmanCorrelation
         double mx = CenteredSums.Mean(rx);
         double my = CenteredSums.Mean(ry);
         CenteredSums.Compute(rx, mx, ry, my, out double sxx, out double syy, out double sxy);
+        return FinishCoefficient(sxx, syy, sxy, n);
+    }
+
+    /// <summary>r from the centred sums, in numpy.corrcoef's order (c_xy/(n−1) / √(c_yy/(n−1)) / √(c_xx/(n−1))), clipped.</summary>
+    private static double FinishCoefficient(double sxx, double syy, double sxy, int n)
+    {
         double scale = 1.0 / (n - 1);
         double r = sxy * scale / Math.Sqrt(syy * scale) / Math.Sqrt(sxx * scale);
         return Math.Max(Math.Min(r, 1.0), -1.0);

@@ -37,13 +37,8 @@ public static class CsvReader
         using var stream = InputFile.OpenRead(path);
         return InputFile.Guard(path, () =>
         {
-            char delimiter = options.Delimiter ?? DetectDelimiter(stream, path);
-            using var text = OpenText(stream);
-            var records = new CsvRecordReader(text, delimiter, path);
-            if (!records.Read())
-                throw new RankwiseInputException(path, "file is empty (no rows)");
+            var records = OpenRecords<T>(stream, path, options, out _, out bool hasHeader);
             int columns = records.FieldCount;
-            bool hasHeader = options.HasHeader ?? LooksLikeHeader<T>(records);
             string[]? names = hasHeader ? records.GetAll() : null;
             int selected = column is null ? -1 : ResolveColumn(names, columns, column, path);
             bool pending = !hasHeader;
@@ -78,13 +73,8 @@ public static class CsvReader
         using var stream = InputFile.OpenRead(path);
         return InputFile.Guard(path, () =>
         {
-            char delimiter = options.Delimiter ?? DetectDelimiter(stream, path);
-            using var text = OpenText(stream);
-            var records = new CsvRecordReader(text, delimiter, path);
-            if (!records.Read())
-                throw new RankwiseInputException(path, "file is empty (no rows)");
+            var records = OpenRecords<double>(stream, path, options, out char delimiter, out bool hasHeader);
             int columns = records.FieldCount;
-            bool hasHeader = options.HasHeader ?? LooksLikeHeader<double>(records);
             string[] names = hasHeader
                 ? records.GetAll()
                 : Enumerable.Range(0, columns).Select(j => j.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -110,6 +100,19 @@ public static class CsvReader
     {
         using var stream = InputFile.OpenRead(path);
         return InputFile.Guard(path, () => DetectDelimiter(stream, path));
+    }
+
+    /// <summary>Detects the delimiter (unless given), reads the first record and decides whether it is a header
+    /// (unless given: it is when a cell does not parse as a number).</summary>
+    private static CsvRecordReader OpenRecords<T>(Stream stream, string path, CsvOptions options, out char delimiter, out bool hasHeader)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        delimiter = options.Delimiter ?? DetectDelimiter(stream, path);
+        var records = new CsvRecordReader(OpenText(stream), delimiter, path);
+        if (!records.Read())
+            throw new RankwiseInputException(path, "file is empty (no rows)");
+        hasHeader = options.HasHeader ?? LooksLikeHeader<T>(records);
+        return records;
     }
 
     private static StreamReader OpenText(Stream stream) =>

@@ -1,3 +1,5 @@
+using Rankwise.Numerics;
+
 namespace Rankwise.Inference;
 
 public static partial class Bootstrap
@@ -204,7 +206,7 @@ public static partial class Bootstrap
                 lessOrEqual++;
         }
         double percentile = (double)(less + lessOrEqual) / (2.0 * distribution.Length);
-        double z0 = NormalFunctions.Ndtri(percentile);
+        double z0 = Normal.Quantile(percentile);
 
         // Acceleration from the jackknife (Efron & Tibshirani eq. 14.15, summed over samples).
         double sumNums = 0, sumDens = 0;
@@ -227,12 +229,12 @@ public static partial class Bootstrap
         }
         double aHat = 1.0 / 6 * sumNums / Math.Pow(sumDens, 1.5);
 
-        double zAlpha = NormalFunctions.Ndtri(alpha);
+        double zAlpha = Normal.Quantile(alpha);
         double z1Alpha = -zAlpha;
         double num1 = z0 + zAlpha;
-        double alpha1 = NormalFunctions.Ndtr(z0 + num1 / (1 - aHat * num1));
+        double alpha1 = Normal.Cdf(z0 + num1 / (1 - aHat * num1));
         double num2 = z0 + z1Alpha;
-        double alpha2 = NormalFunctions.Ndtr(z0 + num2 / (1 - aHat * num2));
+        double alpha2 = Normal.Cdf(z0 + num2 / (1 - aHat * num2));
         return (alpha1, alpha2);
     }
 }

@@ -37,8 +37,10 @@ internal static class ResamplingDriver
                 int start = chunk * ChunkSize;
                 int end = Math.Min(count, start + ChunkSize);
                 for (int i = start; i < end; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
                     output[i] = evaluate(worker, i);
-                cancellationToken.ThrowIfCancellationRequested();
+                }
                 if (progress is not null)
                 {
                     long finished = Interlocked.Add(ref done, end - start);

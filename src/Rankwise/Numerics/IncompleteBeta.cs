@@ -34,19 +34,22 @@ internal static class IncompleteBeta
             lower = upper = double.NaN;
             return;
         }
-        if (x == 0 || y == 1)
+        if (double.IsNaN(y)) y = 1 - x;
+        // The degenerate ends are decided by the argument that carries the information: x = 1 in double
+        // precision may still come with a y = 1 − x as small as 1e−16 (e.g. Student t with |t| ≈ 1e−8),
+        // and then I_x(a, b) = 1 − I_y(b, a) is not 1.
+        if (x == 0)
         {
             lower = 0;
             upper = 1;
             return;
         }
-        if (y == 0 || x == 1)
+        if (y == 0)
         {
             lower = 1;
             upper = 0;
             return;
         }
-        if (double.IsNaN(y)) y = 1 - x;
 
         bool lowerSide = x * (a + b + 2) < a + 1;
         if (lowerSide && b <= 1 && a >= LargeShape && y < 0.3 && TryLargeShapeExpansion(a, b, x, y, out double value))

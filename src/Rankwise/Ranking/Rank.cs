@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Rankwise.Ranking;
 
@@ -34,7 +35,7 @@ public static class Rank
     /// <exception cref="RankwiseInputException">A NaN under <see cref="NanPolicy.Raise"/>.</exception>
     public static double[] RankData(ReadOnlySpan<double> values, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
-        var ranks = new double[values.Length];
+        double[] ranks = GC.AllocateUninitializedArray<double>(values.Length); // every element is written below
         RankDataInPlace(values, ranks, ties, nanPolicy);
         return ranks;
     }
@@ -42,7 +43,7 @@ public static class Rank
     /// <inheritdoc cref="RankData(ReadOnlySpan{double}, Ties, NanPolicy)"/>
     public static double[] RankData(ReadOnlySpan<float> values, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
-        var ranks = new double[values.Length];
+        double[] ranks = GC.AllocateUninitializedArray<double>(values.Length); // every element is written below
         RankDataInPlace(values, ranks, ties, nanPolicy);
         return ranks;
     }
@@ -59,15 +60,8 @@ public static class Rank
     /// <exception cref="RankwiseInputException">A NaN under <see cref="NanPolicy.Raise"/>.</exception>
     public static void RankDataInPlace(ReadOnlySpan<double> values, Span<double> ranks, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
-        int[] pooled = ArrayPool<int>.Shared.Rent(values.Length);
-        try
-        {
-            RankDataInPlace(values, ranks, pooled.AsSpan(0, values.Length), ties, nanPolicy);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(pooled);
-        }
+        CheckBuffers(values.Length, ranks.Length, values.Length);
+        RankCore(values, ranks, Span<int>.Empty, ties, nanPolicy);
     }
 
     /// <inheritdoc cref="RankDataInPlace(ReadOnlySpan{double}, Span{double}, Ties, NanPolicy)"/>
@@ -101,18 +95,97 @@ public static class Rank
     public static void RankDataInPlace(ReadOnlySpan<double> values, Span<double> ranks, Span<int> indexScratch, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
         CheckBuffers(values.Length, ranks.Length, indexScratch.Length);
+        RankCore(values, ranks, indexScratch[..values.Length], ties, nanPolicy);
+    }
+
+    /// <summary>
+    /// Ranks <paramref name="values"/>; writes the stable argsort into <paramref name="argsort"/> unless it is
+    /// empty (not wanted). Large NaN-free inputs take the hash-table path when they have few distinct
+    /// values, otherwise the bucketed sort; the rest the (key, index) radix sort.
+    /// </summary>
+    private static void RankCore(ReadOnlySpan<double> values, Span<double> ranks, Span<int> argsort, Ties ties, NanPolicy nanPolicy)
+    {
         int n = values.Length;
-        if (!ApplyNanPolicy(FirstNaN(values), n, ranks, nanPolicy)) return;
+        int firstNaN = FirstNaN(values);
+        if (!ApplyNanPolicy(firstNaN, n, ranks, nanPolicy)) return;
+        if (firstNaN < 0 && n >= BucketArgSort.MinimumLength)
+        {
+            if (DistinctKeyTable.TryBuild(values) is { } table)
+                AssignRanksFromTable(values, ranks, argsort, ties, table);
+            else
+                AssignRanksBucketed(values, ranks, argsort, ties);
+            return;
+        }
         SortEntry<ulong>[] entries = ArrayPool<SortEntry<ulong>>.Shared.Rent(n);
+        int[] order = ArrayPool<int>.Shared.Rent(argsort.IsEmpty ? n : 0);
         try
         {
             int m = FillEntries(values, entries);
             if (m < n) ranks.Fill(double.NaN);
-            AssignRanks(entries, m, ranks, indexScratch, ties);
+            AssignRanks(entries, m, ranks, argsort.IsEmpty ? order.AsSpan(0, n) : argsort, ties);
         }
         finally
         {
             ArrayPool<SortEntry<ulong>>.Shared.Return(entries);
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    /// <summary>
+    /// Ranks NaN-free data whose distinct values are in <paramref name="table"/>: each value's rank is that of
+    /// its slot. Ordinal ranks and the argsort need the occurrence order, so they take one sequential pass;
+    /// the other tie methods run in parallel chunks. Values are read at index i before ranks[i] is written,
+    /// so <paramref name="ranks"/> may alias <paramref name="values"/>.
+    /// </summary>
+    private static unsafe void AssignRanksFromTable(ReadOnlySpan<double> values, Span<double> ranks, Span<int> argsort, Ties ties, DistinctKeyTable table)
+    {
+        table.Order();
+        int n = values.Length;
+        var slotRank = new double[table.Capacity];
+        for (int s = 0; s < slotRank.Length; s++)
+        {
+            long count = table.Counts[s];
+            if (count == 0) continue;
+            long start = table.Start[s];
+            slotRank[s] = ties switch
+            {
+                Ties.Average => 0.5 * (start + 1 + start + count),
+                Ties.Min => start + 1,
+                Ties.Max => start + count,
+                _ => table.DenseRank[s] + 1,
+            };
+        }
+        fixed (double* v = values)
+        fixed (double* r = ranks)
+        fixed (int* o = argsort)
+        {
+            if (ties == Ties.Ordinal || !argsort.IsEmpty)
+            {
+                WriteRanksInOrder(v, r, o, n, ties == Ties.Ordinal, table, slotRank);
+                return;
+            }
+            nint va = (nint)v, ra = (nint)r;
+            Chunked.For(n, (from, to) => WriteSlotRanks((double*)va, (double*)ra, from, to, table, slotRank));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WriteSlotRanks(double* values, double* ranks, int from, int to, DistinctKeyTable table, double[] slotRank)
+    {
+        for (int i = from; i < to; i++) ranks[i] = slotRank[table.Slot(SortKeys.Of(values[i]))];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WriteRanksInOrder(double* values, double* ranks, int* argsort, int n, bool ordinal, DistinctKeyTable table, double[] slotRank)
+    {
+        var next = new long[table.Capacity];
+        table.Start.CopyTo(next, 0);
+        for (int i = 0; i < n; i++)
+        {
+            int slot = table.Slot(SortKeys.Of(values[i]));
+            long position = next[slot]++;
+            if (argsort != null) argsort[position] = i;
+            ranks[i] = ordinal ? position + 1 : slotRank[slot];
         }
     }
 
@@ -190,19 +263,9 @@ public static class Rank
             throw new ArgumentException($"indexScratch has length {scratchLength}, needs at least {n}", "indexScratch");
     }
 
-    private static int FirstNaN(ReadOnlySpan<double> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (double.IsNaN(values[i])) return i;
-        return -1;
-    }
+    private static int FirstNaN(ReadOnlySpan<double> values) => NaNSearch.IndexOfNaN(values);
 
-    private static int FirstNaN(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (float.IsNaN(values[i])) return i;
-        return -1;
-    }
+    private static int FirstNaN(ReadOnlySpan<float> values) => NaNSearch.IndexOfNaN(values);
 
     /// <summary>Returns false when the ranking is already complete (all NaN under Propagate).</summary>
     private static bool ApplyNanPolicy(int firstNaN, int n, Span<double> ranks, NanPolicy nanPolicy)
@@ -273,6 +336,60 @@ public static class Rank
             for (int i = 0; i < n; i++)
                 if (!float.IsNaN(values[i])) entries[m++] = entries[i];
             return m;
+        }
+    }
+
+    /// <summary>
+    /// Ranks large NaN-free data with <see cref="BucketArgSort"/>: each bucket is ranked as soon as it is
+    /// sorted, on several threads. Writes the argsort into <paramref name="scratch"/> unless it is empty.
+    /// </summary>
+    private static unsafe void AssignRanksBucketed(ReadOnlySpan<double> values, Span<double> ranks, Span<int> scratch, Ties ties)
+    {
+        fixed (double* r = ranks)
+        fixed (int* s = scratch)
+        {
+            nint rankAddress = (nint)r, scratchAddress = (nint)s;
+            int[]? groupCounts = null;
+            if (ties == Ties.Dense)
+            {
+                groupCounts = [0];
+                // Dense ranks need the number of groups before each bucket: rank sequentially.
+                BucketArgSort.Run(values, parallel: false, (sorted, start) => WriteRanks(sorted, start, (double*)rankAddress, (int*)scratchAddress, ties, ref groupCounts));
+                return;
+            }
+            BucketArgSort.Run(values, parallel: true, (sorted, start) => WriteRanks(sorted, start, (double*)rankAddress, (int*)scratchAddress, ties, ref groupCounts));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WriteRanks(ReadOnlySpan<SortEntry<ulong>> sorted, int start, double* ranks, int* argsort, Ties ties, ref int[]? denseState)
+    {
+        int m = sorted.Length;
+        if (argsort != null)
+        {
+            int* order = argsort + start;
+            for (int k = 0; k < m; k++) order[k] = sorted[k].Index;
+        }
+        if (ties == Ties.Ordinal)
+        {
+            for (int k = 0; k < m; k++) ranks[sorted[k].Index] = start + k + 1;
+            return;
+        }
+        int from = 0;
+        for (int i = 1; i <= m; i++)
+        {
+            if (i < m && sorted[i].Key == sorted[from].Key) continue;
+            int groupStart = start + from, groupEnd = start + i;
+            double rank;
+            switch (ties)
+            {
+                case Ties.Average: rank = 0.5 * (groupStart + 1 + groupEnd); break;
+                case Ties.Min: rank = groupStart + 1; break;
+                case Ties.Max: rank = groupEnd; break;
+                default: rank = ++denseState![0]; break;
+            }
+            for (int k = from; k < i; k++) ranks[sorted[k].Index] = rank;
+            from = i;
         }
     }
 

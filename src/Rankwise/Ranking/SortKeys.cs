@@ -9,19 +9,19 @@ namespace Rankwise.Ranking;
 /// </summary>
 internal static class SortKeys
 {
-    /// <summary>The order-preserving key of a non-NaN double.</summary>
+    /// <summary>The order-preserving key of a non-NaN double (branch-free; −0 + 0 = +0 folds the zeros).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Of(double value)
     {
-        long bits = BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value);
-        return bits < 0 ? ~(ulong)bits : (ulong)bits | 0x8000_0000_0000_0000UL;
+        long bits = BitConverter.DoubleToInt64Bits(value + 0.0);
+        return (ulong)(bits ^ ((bits >> 63) | long.MinValue));
     }
 
-    /// <summary>The order-preserving key of a non-NaN float.</summary>
+    /// <summary>The order-preserving key of a non-NaN float (branch-free; −0 + 0 = +0 folds the zeros).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint Of(float value)
     {
-        int bits = BitConverter.SingleToInt32Bits(value == 0 ? 0.0f : value);
-        return bits < 0 ? ~(uint)bits : (uint)bits | 0x8000_0000U;
+        int bits = BitConverter.SingleToInt32Bits(value + 0.0f);
+        return (uint)(bits ^ ((bits >> 31) | int.MinValue));
     }
 }

@@ -194,7 +194,7 @@ internal static class StableArgSort
     /// The result ends in <paramref name="source"/> when <paramref name="resultInSource"/> is true,
     /// otherwise in <paramref name="scratch"/>.
     /// </summary>
-    private static void RadixPass<TKey>(Span<SortEntry<TKey>> source, Span<SortEntry<TKey>> scratch, TKey min, int shift, int width, bool resultInSource)
+    internal static void RadixPass<TKey>(Span<SortEntry<TKey>> source, Span<SortEntry<TKey>> scratch, TKey min, int shift, int width, bool resultInSource)
         where TKey : unmanaged, IBinaryInteger<TKey>, IUnsignedNumber<TKey>
     {
         int n = source.Length;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rankwise.Comparison;
+using Rankwise.Correlation;
 using static Rankwise.Tests.Comparison.ComparisonReference;
 
 namespace Rankwise.Tests.Comparison;
@@ -144,12 +145,12 @@ public class DependentCorrelationTests
         double[] a = truth.Select(t => t + 0.2 * (random.NextDouble() - 0.5)).ToArray();
         double[] b = truth.Select(t => t + 0.6 * (random.NextDouble() - 0.5)).ToArray();
         var result = DependentCorrelation.Compare(truth, a, b, DependentCorrelationMethod.Williams, alternative: Alternative.Greater);
-        double rjk = InterimCorrelations.Pearson(truth, a), rjh = InterimCorrelations.Pearson(truth, b), rkh = InterimCorrelations.Pearson(a, b);
+        double rjk = PearsonCorrelation.Compute(truth, a).Statistic, rjh = PearsonCorrelation.Compute(truth, b).Statistic, rkh = PearsonCorrelation.Compute(a, b).Statistic;
         Assert.Equal(DependentCorrelation.Williams(rjk, rjh, rkh, n, Alternative.Greater), result);
         Assert.True(result.PValue < 0.01, $"model a is clearly better; p = {result.PValue}");
 
         var spearman = DependentCorrelation.Compare(truth, a, b, DependentCorrelationMethod.Zou, ComparedCorrelation.Spearman);
-        Assert.Equal(InterimCorrelations.Spearman(truth, a), spearman.CorrelationJk, 15);
+        Assert.Equal(SpearmanCorrelation.Compute(truth, a).Statistic, spearman.CorrelationJk, 15);
 
         // NaN handling.
         double[] aNaN = (double[])a.Clone();

@@ -1,10 +1,11 @@
 using System.Text.Json;
-using Rankwise.Comparison;
+using Rankwise.Correlation;
 using static Rankwise.Tests.Comparison.ComparisonReference;
 
 namespace Rankwise.Tests.Comparison;
 
-public class InterimCorrelationsTests
+/// <summary>The core correlations used by DependentCorrelation and TrainingEvaluator, on the comparison golden data.</summary>
+public class ComparisonCorrelationsTests
 {
     [Fact]
     public void MatchScipyOnRandomVectorsWithTies()
@@ -14,9 +15,9 @@ public class InterimCorrelationsTests
         foreach (JsonElement c in cases)
         {
             double[] x = Numbers(c.GetProperty("x")), y = Numbers(c.GetProperty("y"));
-            Close(Number(c.GetProperty("pearson")), InterimCorrelations.Pearson(x, y), 1e-12, $"pearson n={x.Length}");
-            Close(Number(c.GetProperty("spearman")), InterimCorrelations.Spearman(x, y), 1e-12, $"spearman n={x.Length}");
-            Close(Number(c.GetProperty("kendall")), InterimCorrelations.KendallTauB(x, y), 1e-12, $"kendall n={x.Length}");
+            Close(Number(c.GetProperty("pearson")), PearsonCorrelation.Compute(x, y).Statistic, 1e-12, $"pearson n={x.Length}");
+            Close(Number(c.GetProperty("spearman")), SpearmanCorrelation.Compute(x, y).Statistic, 1e-12, $"spearman n={x.Length}");
+            Close(Number(c.GetProperty("kendall")), KendallTau.Compute(x, y).Statistic, 1e-12, $"kendall n={x.Length}");
         }
     }
 
@@ -49,17 +50,16 @@ public class InterimCorrelationsTests
             }
             double denominator = Math.Sqrt((double)(concordant + discordant + yOnly) * (concordant + discordant + xOnly));
             double expected = denominator == 0 ? double.NaN : (concordant - discordant) / denominator;
-            Close(expected, InterimCorrelations.KendallTauB(x, y), 1e-13, $"trial {trial}");
+            Close(expected, KendallTau.Compute(x, y).Statistic, 1e-13, $"trial {trial}");
         }
     }
 
     [Fact]
     public void DegenerateInputsGiveNaN()
     {
-        Assert.True(double.IsNaN(InterimCorrelations.Pearson([1.0], [2.0])));
-        Assert.True(double.IsNaN(InterimCorrelations.Pearson([1.0, 1.0, 1.0], [1.0, 2.0, 3.0])));
-        Assert.True(double.IsNaN(InterimCorrelations.KendallTauB([1.0, 2.0], [5.0, 5.0])));
-        Assert.Equal(-1.0, InterimCorrelations.KendallTauB([1.0, 2.0], [5.0, 4.0]));
-        Assert.Equal([1.5, 1.5, 3], InterimCorrelations.AverageRanks([2.0, 2.0, 7.0]));
+        Assert.True(double.IsNaN(PearsonCorrelation.Compute([1.0], [2.0]).Statistic));
+        Assert.True(double.IsNaN(PearsonCorrelation.Compute([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]).Statistic));
+        Assert.True(double.IsNaN(KendallTau.Compute([1.0, 2.0], [5.0, 5.0]).Statistic));
+        Assert.Equal(-1.0, KendallTau.Compute([1.0, 2.0], [5.0, 4.0]).Statistic);
     }
 }
