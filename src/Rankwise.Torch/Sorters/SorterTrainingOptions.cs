@@ -125,7 +125,7 @@ public sealed record SorterTrainingOptions
 /// <param name="LearningRate">Rate used at this step.</param>
 /// <param name="ElapsedSeconds">Training time so far (summed over resumed runs).</param>
 /// <param name="Validation">Validation scores when this step validated, otherwise null.</param>
-/// <param name="BestStep">Step of the best validation so far (0 before the first).</param>
+/// <param name="BestStep">Step of the best validation (lowest mean MAE over generators) so far (0 before the first).</param>
 public sealed record SorterTrainingProgress(
     long Step, long TotalSteps, double Loss, double LearningRate, double ElapsedSeconds,
     IReadOnlyDictionary<SequenceGenerator, SorterScore>? Validation, long BestStep);

@@ -106,15 +106,15 @@ public class SoftRankBehaviourTests
     [InlineData("soft_sort", "l2", ScalarType.Float32)]
     public void LargeBatchesSplitOverThreadsMatchRowByRow(string op, string reg, ScalarType dtype)
     {
-        // 300 × 64 values: above the kernel's threshold, so rows are processed in parallel chunks
+        // 1200 × 64 values: above the kernel's threshold (65,536), so rows are processed in parallel chunks
         using var scope = NewDisposeScope();
         var f = Op(op, reg, 0.9, descending: true);
-        var x = RandomValues([300, 64], seed: 7).to_type(dtype).requires_grad_(true);
-        var u = RandomValues([300, 64], seed: 8).to_type(dtype);
+        var x = RandomValues([1200, 64], seed: 7).to_type(dtype).requires_grad_(true);
+        var u = RandomValues([1200, 64], seed: 8).to_type(dtype);
         var batched = f(x);
         batched.backward([u]);
         double[] outBatched = batched.ToDoubles(), gradBatched = x.grad!.ToDoubles();
-        for (int i = 0; i < 300; i += 7)
+        for (int i = 0; i < 1200; i += 29)
         {
             using var inner = NewDisposeScope();
             var row = x.detach()[i].clone().requires_grad_(true);
