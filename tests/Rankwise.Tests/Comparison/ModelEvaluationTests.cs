@@ -120,7 +120,7 @@ public class ModelEvaluationTests
     {
         var (truth, a, _) = Data(300, 4, ties: true);
         var report = ModelEvaluation.Evaluate(truth, [new ModelPredictions("a", a)], new EvaluationOptions { Resamples = 200, Seed = 9 });
-        var boot = Bootstrap.Paired(truth.Length, idx =>
+        ConfidenceInterval Paired(Func<double[], double[], CorrelationResult> statistic) => Bootstrap.Paired(truth.Length, idx =>
         {
             double[] x = new double[idx.Length], y = new double[idx.Length];
             for (int i = 0; i < idx.Length; i++)
@@ -128,24 +128,20 @@ public class ModelEvaluationTests
                 x[i] = truth[idx[i]];
                 y[i] = a[idx[i]];
             }
-            return SpearmanCorrelation.Compute(x, y).Statistic;
-        }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile });
-        var kendallBoot = Bootstrap.Paired(truth.Length, idx =>
+            return statistic(x, y).Statistic;
+        }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile }).ConfidenceInterval;
+        foreach (var (metric, expected) in new[]
         {
-            double[] x = new double[idx.Length], y = new double[idx.Length];
-            for (int i = 0; i < idx.Length; i++)
-            {
-                x[i] = truth[idx[i]];
-                y[i] = a[idx[i]];
-            }
-            return KendallTau.Compute(x, y).Statistic;
-        }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile });
-        Assert.Equal(kendallBoot.ConfidenceInterval.Low, report.Models[0].Metrics[EvaluationMetric.Kendall].Interval!.Low, 12);
-        Assert.Equal(kendallBoot.ConfidenceInterval.High, report.Models[0].Metrics[EvaluationMetric.Kendall].Interval!.High, 12);
-        var interval = report.Models[0].Metrics[EvaluationMetric.Spearman].Interval!;
-        Assert.Equal(boot.ConfidenceInterval.Low, interval.Low, 12);
-        Assert.Equal(boot.ConfidenceInterval.High, interval.High, 12);
-        Assert.Equal("percentile", interval.Method);
+            (EvaluationMetric.Spearman, Paired((x, y) => SpearmanCorrelation.Compute(x, y))),
+            (EvaluationMetric.Kendall, Paired((x, y) => KendallTau.Compute(x, y))),
+            (EvaluationMetric.Pearson, Paired((x, y) => PearsonCorrelation.Compute(x, y))),
+        })
+        {
+            var interval = report.Models[0].Metrics[metric].Interval!;
+            Assert.Equal(expected.Low, interval.Low, 12);
+            Assert.Equal(expected.High, interval.High, 12);
+            Assert.Equal("percentile", interval.Method);
+        }
         Assert.Equal(SpearmanCorrelation.Compute(truth, a).Statistic, report.Models[0].Metrics[EvaluationMetric.Spearman].Value);
     }
 
