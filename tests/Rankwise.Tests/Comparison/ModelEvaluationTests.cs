@@ -63,14 +63,17 @@ public class ModelEvaluationTests
             int[] indices = trial == 0 ? Enumerable.Range(0, n).ToArray() : Enumerable.Range(0, n).Select(_ => random.Next(n)).ToArray();
             foreach (int i in indices)
                 counts[i]++;
-            double[][] actual = engine.Evaluate(counts);
             double[] gx = indices.Select(i => truth[i]).ToArray();
-            foreach (var (model, values) in new[] { (0, a), (1, b) })
+            foreach (bool scalar in new[] { false, true })
             {
-                double[] gy = indices.Select(i => values[i]).ToArray();
-                double[] expected = Reference(gx, gy);
-                for (int k = 0; k < expected.Length; k++)
-                    Close(expected[k], actual[model][k], $"n={n} trial={trial} model={model} metric={k}");
+                double[][] actual = engine.Evaluate(counts, scalar);
+                foreach (var (model, values) in new[] { (0, a), (1, b) })
+                {
+                    double[] gy = indices.Select(i => values[i]).ToArray();
+                    double[] expected = Reference(gx, gy);
+                    for (int k = 0; k < expected.Length; k++)
+                        Close(expected[k], actual[model][k], $"n={n} trial={trial} model={model} metric={k} scalar={scalar}");
+                }
             }
         }
     }
@@ -96,22 +99,27 @@ public class ModelEvaluationTests
     }
 
     [Fact]
-    public void WideKendallLanesAndTheScalarFallbackAgree()
+    public void LanesAndTheScalarPathAgree()
     {
         var (truth, a, b) = Data(900, 12, ties: true);
         ModelPredictions[] models = [new("a", a), new("b", b)];
         var options = new EvaluationOptions { Resamples = 37, Seed = 3 };
         var lanes = ModelEvaluation.Evaluate(truth, models, options);
-        long saved = ResampledMetrics.LaneBound;
         try
         {
-            ResampledMetrics.LaneBound = 1;
+            ResampledMetrics.ForceScalar = true;
             var scalar = ModelEvaluation.Evaluate(truth, models, options);
-            Assert.Equal(lanes.Models[1].Metrics[EvaluationMetric.Kendall], scalar.Models[1].Metrics[EvaluationMetric.Kendall]);
+            foreach (EvaluationMetric metric in Enum.GetValues<EvaluationMetric>())
+            {
+                var l = lanes.Models[1].Metrics[metric].Interval!;
+                var s = scalar.Models[1].Metrics[metric].Interval!;
+                Assert.Equal(s.Low, l.Low, 12);
+                Assert.Equal(s.High, l.High, 12);
+            }
         }
         finally
         {
-            ResampledMetrics.LaneBound = saved;
+            ResampledMetrics.ForceScalar = false;
         }
     }
 
