@@ -571,15 +571,7 @@ internal sealed class ResampledMetrics
                 // No ties among the predictions: every group is one item (and only its copies tie).
                 for (int k = 0; k < sorted.Length; k++)
                 {
-                    if (k + Ahead < sorted.Length)
-                    {
-                        int ahead = sorted[k + Ahead] * Lanes;
-                        Prefetch(ref Unsafe.Add(ref countRef, ahead));
-                        Prefetch(ref Unsafe.Add(ref rankRef, ahead));
-                    }
-                    int q = sorted[k] * Lanes;
-                    var c = LoadLanes(ref Unsafe.Add(ref countRef, q));
-                    var rx = Vector256.LoadUnsafe(ref Unsafe.Add(ref rankRef, q));
+                    var c = GatherSorted(sorted, k, ref countRef, ref rankRef, out var rx);
                     var (t0, t1) = ToDouble(c * rx);            // |c·rx2| ≤ 255·2²¹ < 2³¹
                     var (r0, r1) = ToDouble(below2 + c);
                     lo += t0 * r0;
@@ -600,15 +592,7 @@ internal sealed class ResampledMetrics
                     Vector256<double> s0 = default, s1 = default;
                     for (int k = k0; k < end; k++)
                     {
-                        if (k + Ahead < sorted.Length)
-                        {
-                            int ahead = sorted[k + Ahead] * Lanes;
-                            Prefetch(ref Unsafe.Add(ref countRef, ahead));
-                            Prefetch(ref Unsafe.Add(ref rankRef, ahead));
-                        }
-                        int q = sorted[k] * Lanes;
-                        var c = LoadLanes(ref Unsafe.Add(ref countRef, q));
-                        var rx = Vector256.LoadUnsafe(ref Unsafe.Add(ref rankRef, q));
+                        var c = GatherSorted(sorted, k, ref countRef, ref rankRef, out var rx);
                         var (t0, t1) = ToDouble(c * rx);
                         s0 += t0;
                         s1 += t1;
@@ -629,6 +613,21 @@ internal sealed class ResampledMetrics
             }
             lo.CopyTo(sxy4);
             hi.CopyTo(sxy4[4..]);
+        }
+
+        /// <summary>The lane counts and truth ranks of the k-th position in a model's order, prefetching a few ahead.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<int> GatherSorted(int[] sorted, int k, ref byte countRef, ref int rankRef, out Vector256<int> rank)
+        {
+            if (k + Ahead < sorted.Length)
+            {
+                int ahead = sorted[k + Ahead] * Lanes;
+                Prefetch(ref Unsafe.Add(ref countRef, ahead));
+                Prefetch(ref Unsafe.Add(ref rankRef, ahead));
+            }
+            int q = sorted[k] * Lanes;
+            rank = Vector256.LoadUnsafe(ref Unsafe.Add(ref rankRef, q));
+            return LoadLanes(ref Unsafe.Add(ref countRef, q));
         }
 
         /// <summary>Per lane the seven weighted sums of <see cref="WeightedSums"/>, laid out [sum × 8 + lane].</summary>
