@@ -25,7 +25,7 @@ namespace Rankwise.Comparison;
 /// items are ties in both variables).</para>
 /// <para>Eight resamples are evaluated together, one per lane: multiplicities in bytes, ranks and Fenwick nodes in
 /// 32-bit integers, sums in doubles, so one gather of the model order serves eight resamples. A resample with a
-/// multiplicity above 255 (astronomically rare for large n), and every resample when n ≥ 2²², is evaluated alone in
+/// multiplicity above 255 (astronomically rare for large n), and every resample when n ≥ 2²¹, is evaluated alone in
 /// 64-bit scalars instead; both paths give the same values up to rounding.</para>
 /// <para>The values equal those of the scipy-semantics functions applied to the gathered resample up to rounding
 /// (≈1e−13 relative); the resamples are the same as Bootstrap.Paired's for the same seed.</para>
@@ -104,8 +104,9 @@ internal sealed class ResampledMetrics
         return output.Select(model => model.Select(slot => slot[0]).ToArray()).ToArray();
     }
 
-    /// <summary>Whether the batched path applies: ranks are exact in float (n &lt; 2²²) and counts fit a byte.</summary>
-    private bool LanesApply => _n < 1 << 22 && !ForceScalar;
+    /// <summary>Whether the batched path applies: n &lt; 2²¹, so that 255·n fits a 32-bit lane with room to sum, and the
+    /// per-thread lane buffers (about 80 bytes per item) stay moderate.</summary>
+    private bool LanesApply => _n < 1 << 21 && !ForceScalar;
 
     /// <summary>Forces the scalar path (tests compare the two; the results are identical up to rounding).</summary>
     internal static bool ForceScalar;
@@ -181,7 +182,7 @@ internal sealed class ResampledMetrics
     }
 
     /// <summary>Per-thread buffers and the two evaluation paths: eight resamples at once in byte / 32-bit lanes (when
-    /// n &lt; 2²² and every multiplicity fits a byte), or one resample at a time in 64-bit scalars.</summary>
+    /// n &lt; 2²¹ and every multiplicity fits a byte), or one resample at a time in 64-bit scalars.</summary>
     private sealed class Workspace
     {
         private readonly ResampledMetrics _owner;
@@ -570,16 +571,8 @@ internal sealed class ResampledMetrics
                 // No ties among the predictions: every group is one item (and only its copies tie).
                 for (int k = 0; k < sorted.Length; k++)
                 {
-                    if (k + Ahead < sorted.Length)
-                    {
-                        int ahead = sorted[k + Ahead] * Lanes;
-                        Prefetch(ref Unsafe.Add(ref countRef, ahead));
-                        Prefetch(ref Unsafe.Add(ref rankRef, ahead));
-                    }
-                    int q = sorted[k] * Lanes;
-                    var c = LoadLanes(ref Unsafe.Add(ref countRef, q));
-                    var rx = Vector256.LoadUnsafe(ref Unsafe.Add(ref rankRef, q));
-                    var (t0, t1) = ToDouble(c * rx);            // |c·rx2| ≤ 255·2²² < 2³¹
+                    var c = GatherSorted(sorted, k, ref countRef, ref rankRef, out var rx);
+                    var (t0, t1) = ToDouble(c * rx);            // |c·rx2| ≤ 255·2²¹ < 2³¹
                     var (r0, r1) = ToDouble(below2 + c);
                     lo += t0 * r0;
                     hi += t1 * r1;
@@ -599,15 +592,7 @@ internal sealed class ResampledMetrics
                     Vector256<double> s0 = default, s1 = default;
                     for (int k = k0; k < end; k++)
                     {
-                        if (k + Ahead < sorted.Length)
-                        {
-                            int ahead = sorted[k + Ahead] * Lanes;
-                            Prefetch(ref Unsafe.Add(ref countRef, ahead));
-                            Prefetch(ref Unsafe.Add(ref rankRef, ahead));
-                        }
-                        int q = sorted[k] * Lanes;
-                        var c = LoadLanes(ref Unsafe.Add(ref countRef, q));
-                        var rx = Vector256.LoadUnsafe(ref Unsafe.Add(ref rankRef, q));
+                        var c = GatherSorted(sorted, k, ref countRef, ref rankRef, out var rx);
                         var (t0, t1) = ToDouble(c * rx);
                         s0 += t0;
                         s1 += t1;
@@ -628,6 +613,21 @@ internal sealed class ResampledMetrics
             }
             lo.CopyTo(sxy4);
             hi.CopyTo(sxy4[4..]);
+        }
+
+        /// <summary>The lane counts and truth ranks of the k-th position in a model's order, prefetching a few ahead.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<int> GatherSorted(int[] sorted, int k, ref byte countRef, ref int rankRef, out Vector256<int> rank)
+        {
+            if (k + Ahead < sorted.Length)
+            {
+                int ahead = sorted[k + Ahead] * Lanes;
+                Prefetch(ref Unsafe.Add(ref countRef, ahead));
+                Prefetch(ref Unsafe.Add(ref rankRef, ahead));
+            }
+            int q = sorted[k] * Lanes;
+            rank = Vector256.LoadUnsafe(ref Unsafe.Add(ref rankRef, q));
+            return LoadLanes(ref Unsafe.Add(ref countRef, q));
         }
 
         /// <summary>Per lane the seven weighted sums of <see cref="WeightedSums"/>, laid out [sum × 8 + lane].</summary>
@@ -685,7 +685,7 @@ internal sealed class ResampledMetrics
             var inserted = Vector256<int>.Zero;
             var sum = Vector256<int>.Zero;
             Vector256<long> lower = Vector256<long>.Zero, upper = Vector256<long>.Zero;
-            // c·(inserted − atMost) ≤ 255·n < 2³¹ for n < 2²²; `period` of them are summed in 32 bits before widening.
+            // c·(inserted − atMost) ≤ 255·n < 2³¹ for n < 2²¹; `period` of them are summed in 32 bits before widening.
             int period = (int)Math.Clamp(int.MaxValue / (255L * Math.Max(1, n)), 1, 256);
             int pending = 0;
             int start = 0;
