@@ -9,6 +9,11 @@ namespace Rankwise.Ranking;
 /// passes for large ones; 10⁷ values rank in a fraction of a second.
 /// </summary>
 /// <remarks>
+/// <para>Algorithms: float32 inputs, inputs below 2¹⁶ values and inputs containing NaN are ranked through a stable radix argsort
+/// of (key, index) pairs. Larger float64 inputs with at most 16,384 distinct values are ranked from a hash
+/// table of the distinct values (no sort: two sequential passes); other large float64 inputs through a
+/// parallel bucketed sample sort whose buckets are ranked while in cache. All paths give identical
+/// results: the ranks are exact integers or half-integers.</para>
 /// <para>NaN handling follows scipy 1.10's <c>nan_policy</c>:</para>
 /// <list type="bullet">
 /// <item><see cref="NanPolicy.Propagate"/> (default): if any value is NaN, every rank is NaN.</item>
