@@ -10,8 +10,11 @@ namespace Rankwise.Correlation;
 /// </summary>
 /// <remarks>
 /// <para>With average ranks r, the doubled centred rank d = 2r − (n + 1) is an integer. x is sorted
-/// (<see cref="BucketArgSort"/>) and d_x stored per element as an int; y is then sorted and, bucket by
-/// bucket while the bucket is in cache, Σ d_x·d_y is accumulated in 128-bit integers. The squared
+/// (<see cref="BucketArgSort"/>) and d_x stored per element as an int; y is then sorted with d_x carried
+/// in its sort entries and, bucket by bucket while the bucket is in cache, Σ d_x·d_y is accumulated in
+/// 128-bit integers. An input with at most <see cref="DistinctKeyTable.DefaultMaxDistinct"/> distinct
+/// values is not sorted at all: its d per distinct value comes from a <see cref="DistinctKeyTable"/>, and
+/// the per-element values from lookups in a sequential pass. The squared
 /// sums need no pass at all: Σ d² = (n³ − n − Σ(t³ − t))/3 over the tie-group sizes t. The three
 /// sums are thus exact (= 4× the centred sums of the ranks) and are finished in numpy.corrcoef's
 /// order, so that the result is bit-identical to the two-pass computation on the rank vectors
