@@ -31,7 +31,7 @@ internal delegate void SortedBucketVisitor(ReadOnlySpan<SortEntry<ulong>> sorted
 /// order (key, then index). Data the sample misjudges (e.g. nearly all values in a range far narrower
 /// than the span of a few outliers) end up in a few large buckets, sorted by the MSD radix fallback on
 /// fewer threads: correct, but slower.</para>
-/// <para>The work buffer is an uninitialised <see cref="NativeBuffer{T}"/> of n entries.</para>
+/// <para>The work buffer is an uninitialised <see cref="NativeBuffer{T}"/> of n entries (huge-page advised on Linux).</para>
 /// </remarks>
 internal static class BucketArgSort
 {
