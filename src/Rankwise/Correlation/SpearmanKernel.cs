@@ -46,6 +46,7 @@ internal static class SpearmanKernel
             }
         }
         using var dx = new NativeBuffer<int>(n);
+        using var entries = new NativeBuffer<SortEntry<ulong>>(tableX is null || tableY is null ? n : 0);
         var gate = new object();
         Int128 tiesX = 0, tiesY = 0, cross = 0;
         nint address = (nint)dx.Pointer;
@@ -55,7 +56,7 @@ internal static class SpearmanKernel
         }
         else
         {
-            BucketArgSort.Run(x, parallel: true, (sorted, start) =>
+            BucketArgSort.Run(x, ReadOnlySpan<int>.Empty, entries, parallel: true, (sorted, start) =>
             {
                 Int128 ties = StoreCenteredRanks(sorted, start, n, (int*)address);
                 if (ties != 0)
@@ -69,7 +70,7 @@ internal static class SpearmanKernel
         else
         {
             // y's entries carry d_x instead of the index: no random access into dx.
-            BucketArgSort.Run(y, dx.Span, parallel: true, (sorted, start) =>
+            BucketArgSort.Run(y, dx.Span, entries, parallel: true, (sorted, start) =>
             {
                 Int128 products = CrossProducts(sorted, start, n, out Int128 ties);
                 lock (gate)
