@@ -82,6 +82,7 @@ public class MappingLossTests
     }
 }
 
+[Collection(GlobalTorchRandom.Name)]
 public class MappingTrainingTests
 {
     /// <summary>Clusters of exactly k + 1 tight points far apart: every item's k nearest neighbours are its cluster mates.</summary>

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Rankwise.Torch.Tests.Sorters;
 
+[Collection(GlobalTorchRandom.Name)]
 public class LearnedSorterTests
 {
     public static TheoryData<string> Architectures => new() { "gru", "lstm", "cnn", "mlp" };

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace Rankwise.Torch.Tests.Sorters;
 
+[Collection(GlobalTorchRandom.Name)]
 public class SorterTrainerTests
 {
     private static readonly SorterConfig Config = new(SorterArchitecture.Mlp, 8, 16, 1);
