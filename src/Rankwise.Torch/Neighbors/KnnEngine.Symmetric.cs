@@ -97,7 +97,8 @@ internal sealed unsafe partial class KnnEngine
                 {
                     int q = r0 + i;
                     long o = (long)q * capacity;
-                    failed[i] = !FinishRow(q, new ReadOnlySpan<int>(heapIndices + o, counts[q]), heapValues[o], capacity >= Available, sc);
+                    failed[i] = !FinishRow(q, new ReadOnlySpan<int>(heapIndices + o, counts[q]),
+                        new ReadOnlySpan<float>(heapValues + o, counts[q]), heapValues[o], capacity >= Available, sc);
                     return sc;
                 }, _ => { });
                 var retry = new List<int>();

@@ -382,6 +382,17 @@ internal sealed unsafe partial class KnnEngine
         public float[] Values = new float[64];
         public int[] Ids = new int[64];
         public Candidate[] Candidates = new Candidate[64];
+        public KeyedCandidate[] Keyed = new KeyedCandidate[64];
+
+        public void ReserveRanking(int count)
+        {
+            if (Candidates.Length < count)
+            {
+                int size = Math.Max(count, Candidates.Length * 2);
+                Candidates = new Candidate[size];
+                Keyed = new KeyedCandidate[size];
+            }
+        }
 
         public void Reserve(int capacity)
         {
@@ -392,6 +403,16 @@ internal sealed unsafe partial class KnnEngine
                 Ids = new int[size];
             }
         }
+    }
+
+    /// <summary>A candidate with its float32 screening key; sorts largest key first.</summary>
+    private struct KeyedCandidate : IComparable<KeyedCandidate>
+    {
+        public float Key;
+        public int Index;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly int CompareTo(KeyedCandidate other) => Key > other.Key ? -1 : Key < other.Key ? 1 : 0;
     }
 
     /// <summary>A candidate with its exact score (larger is nearer); sorts nearest first, then by index.</summary>
@@ -444,7 +465,7 @@ internal sealed unsafe partial class KnnEngine
                 {
                     CandidateHeap.ScanRow(v, ix, ref count, capacity, row, 0, _n, alpha, beta);
                 }
-                if (FinishRow(q, new ReadOnlySpan<int>(ix, count), v[0], capacity >= Available, sc))
+                if (FinishRow(q, new ReadOnlySpan<int>(ix, count), new ReadOnlySpan<float>(v, count), v[0], capacity >= Available, sc))
                     return first;
             }
             first = false;
@@ -489,10 +510,12 @@ internal sealed unsafe partial class KnnEngine
                     int j = (int)ids[(long)p * take + t];
                     if (_exclude && j == q)
                         continue;
-                    sc.Ids[count++] = j;
-                    boundary = Math.Min(boundary, vals[(long)p * take + t]);
+                    float key = vals[(long)p * take + t];
+                    sc.Ids[count] = j;
+                    sc.Values[count++] = key;
+                    boundary = Math.Min(boundary, key);
                 }
-                failed[p] = !FinishRow(q, sc.Ids.AsSpan(0, count), boundary, complete, sc);
+                failed[p] = !FinishRow(q, sc.Ids.AsSpan(0, count), sc.Values.AsSpan(0, count), boundary, complete, sc);
                 return sc;
             }, _ => { });
             var next = new List<int>();
@@ -527,11 +550,13 @@ internal sealed unsafe partial class KnnEngine
     }
 
     /// <summary>
-    /// Scores the candidates exactly, sorts them (nearest first, ties by index) and, unless the candidate set is
-    /// complete, checks that every non-candidate is provably farther than the k-th. Writes the row and returns true, or
-    /// returns false when the candidate set must be widened.
+    /// Re-ranks row q's float32 candidates exactly. Candidates are scored in decreasing float32 key order and kept sorted
+    /// by (exact score desc, index asc); scoring stops as soon as the exact k-th score is provably better than every
+    /// unscored row (the next candidate's key, or the boundary key of the excluded rows, plus the error bound). Unless
+    /// the candidate set is complete, running out of candidates without that proof returns false (widen). Otherwise the
+    /// row is written and true returned. Typically only k + 1 rows are scored.
     /// </summary>
-    private bool FinishRow(int q, ReadOnlySpan<int> candidates, float boundary, bool complete, Scratch sc)
+    private bool FinishRow(int q, ReadOnlySpan<int> candidates, ReadOnlySpan<float> keys, float boundary, bool complete, Scratch sc)
     {
         if (!complete && IsZeroQuery(q))
         {
@@ -539,22 +564,46 @@ internal sealed unsafe partial class KnnEngine
             return true;
         }
         int count = candidates.Length;
-        if (sc.Candidates.Length < count)
-            sc.Candidates = new Candidate[Math.Max(count, sc.Candidates.Length * 2)];
-        var cand = sc.Candidates.AsSpan(0, count);
+        sc.ReserveRanking(count);
+        var order = sc.Keyed.AsSpan(0, count);
+        for (int t = 0; t < count; t++)
+            order[t] = new KeyedCandidate { Key = keys[t], Index = candidates[t] };
+        order.Sort();
+        var ranked = sc.Candidates.AsSpan(0, count);
+        int scored = 0;
+        bool proven = false;
         for (int t = 0; t < count; t++)
         {
-            int j = candidates[t];
-            cand[t] = new Candidate { Score = Exact(q, j), Index = j };
+            int j = order[t].Index;
+            var c = new Candidate { Score = Exact(q, j), Index = j };
+            int pos = scored;
+            while (pos > 0 && c.CompareTo(ranked[pos - 1]) < 0)
+            {
+                ranked[pos] = ranked[pos - 1];
+                pos--;
+            }
+            ranked[pos] = c;
+            scored++;
+            if (scored < _k)
+                continue;
+            if (t + 1 == count)
+            {
+                proven = complete || Separated(q, ranked[_k - 1].Score, boundary);
+                break;
+            }
+            if (Separated(q, ranked[_k - 1].Score, order[t + 1].Key))
+            {
+                proven = true;
+                break;
+            }
         }
-        cand.Sort();
-        if (!complete && !Separated(q, cand[_k - 1].Score, boundary))
+        if (!proven)
             return false;
         long o = (long)q * _k;
         for (int t = 0; t < _k; t++)
         {
-            _outIdx[o + t] = cand[t].Index;
-            _outScore[o + t] = _metric == KnnMetric.Euclidean ? Math.Sqrt(-cand[t].Score) : cand[t].Score;
+            _outIdx[o + t] = ranked[t].Index;
+            _outScore[o + t] = _metric == KnnMetric.Euclidean ? Math.Sqrt(-ranked[t].Score) : ranked[t].Score;
         }
         return true;
     }
