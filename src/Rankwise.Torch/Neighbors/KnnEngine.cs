@@ -199,9 +199,25 @@ internal sealed unsafe partial class KnnEngine
             ?? (symmetric ? Math.Clamp(_n / 16, 256, 1024) : (int)Math.Clamp(options.BlockBudgetBytes / (4L * _n), 1, 4096));
         block = Math.Min(block, _m);
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = ct };
-        if (symmetric)
+        if (managed)
         {
-            SymmetricSearch(bs, block, options.ChunkColumns, parallelOptions, options.Progress, ct);
+            // On CPU the products are split by rows over .NET workers, each running a single-threaded product and then
+            // scanning its own rows: no hand-offs between libtorch's OpenMP pool (whose threads busy-wait between
+            // parallel regions) and .NET's, which costs much time on a shared machine. libtorch's thread count is
+            // restored afterwards.
+            int torchThreads = get_num_threads();
+            set_num_threads(1);
+            try
+            {
+                if (symmetric)
+                    SymmetricSearch(bs, block, options.ChunkColumns, parallelOptions, options.Progress, ct);
+                else
+                    ManagedSearch(qs, bs, block, parallelOptions, options.Progress, ct);
+            }
+            finally
+            {
+                set_num_threads(torchThreads);
+            }
             return;
         }
         using var buffer = empty([block, _n], ScalarType.Float32, device: data.device);
@@ -214,12 +230,43 @@ internal sealed unsafe partial class KnnEngine
             {
                 var s = buffer.narrow(0, 0, rows);
                 s.addmm_(qs.narrow(0, r0, rows), bsT, beta: 0, alpha: 1);
-                if (managed)
-                    ManagedBlock(s, r0, rows, parallelOptions);
-                else
-                    TorchBlock(s, r0, rows, parallelOptions);
+                TorchBlock(s, r0, rows, parallelOptions);
             }
             options.Progress?.Report((double)(r0 + rows) / _m);
+        }
+    }
+
+    /// <summary>Number of row slices a block of <paramref name="rows"/> rows is split into for the .NET workers.</summary>
+    private int Slices(int rows) => Math.Clamp(rows / 64, 1, 4 * _threads);
+
+    /// <summary>
+    /// CPU search of queries against a base: each worker computes the float32 scores of a slice of the block's rows
+    /// against all base rows, then selects, re-ranks and (if needed) widens each of its rows from its own scores.
+    /// </summary>
+    private void ManagedSearch(Tensor qs, Tensor bs, int block, ParallelOptions parallel, IProgress<double>? progress, CancellationToken ct)
+    {
+        using var buffer = empty([block, _n], ScalarType.Float32, device: bs.device);
+        float* bufferBase = DataPointer(buffer);
+        using var bsT = bs.t();
+        for (int r0 = 0; r0 < _m; r0 += block)
+        {
+            ct.ThrowIfCancellationRequested();
+            int rows = Math.Min(block, _m - r0);
+            int slices = Slices(rows);
+            int widened = 0;
+            int start = r0;
+            Parallel.For(0, slices, parallel, () => new Scratch(), (w, _, sc) =>
+            {
+                int a = (int)((long)rows * w / slices), b = (int)((long)rows * (w + 1) / slices);
+                using (var scope = NewDisposeScope())
+                    buffer.narrow(0, a, b - a).addmm_(qs.narrow(0, start + a, b - a), bsT, beta: 0, alpha: 1);
+                for (int i = a; i < b; i++)
+                    if (!ScanAndFinish(start + i, bufferBase + (long)i * _n, Math.Min(_k + _margin, Available), 1f, null, sc))
+                        Interlocked.Increment(ref widened);
+                return sc;
+            }, _ => { });
+            _widened += widened;
+            progress?.Report((double)(r0 + rows) / _m);
         }
     }
 
@@ -427,20 +474,6 @@ internal sealed unsafe partial class KnnEngine
     }
 
     private int Available => _exclude ? _n - 1 : _n;
-
-    private void ManagedBlock(Tensor scores, int r0, int rows, ParallelOptions parallel)
-    {
-        float* block = DataPointer(scores);
-        int widened = 0;
-        Parallel.For(0, rows, parallel, () => new Scratch(), (i, _, sc) =>
-        {
-            int q = r0 + i;
-            if (!ScanAndFinish(q, block + (long)i * _n, Math.Min(_k + _margin, Available), 1f, null, sc))
-                Interlocked.Increment(ref widened);
-            return sc;
-        }, _ => { });
-        _widened += widened;
-    }
 
     /// <summary>
     /// Selects row q's candidates from its full row of screening scores (key α·g + β_j), re-ranks them and widens the
