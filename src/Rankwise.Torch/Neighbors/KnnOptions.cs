@@ -36,9 +36,10 @@ public sealed record KnnOptions
     public CandidateSelection Selection { get; init; } = CandidateSelection.Auto;
 
     /// <summary>
-    /// Threads for this call; null (default) uses <c>torch.get_num_threads()</c>. When set, <c>torch.set_num_threads</c>
-    /// is changed for the duration of the call and restored afterwards — it is process-wide, so do not set it while other
-    /// threads run TorchSharp work. Also bounds the managed re-ranking parallelism.
+    /// Parallelism of this call; null (default) uses <c>torch.get_num_threads()</c>. On CPU the products and scans are
+    /// split over that many .NET workers while libtorch runs single-threaded for the duration of the call; elsewhere,
+    /// when set, <c>torch.set_num_threads</c> is changed for the call. Either way libtorch's setting is restored
+    /// afterwards — but it is process-wide, so other threads running TorchSharp work meanwhile are affected.
     /// </summary>
     public int? Threads { get; init; }
 
