@@ -42,20 +42,11 @@ internal sealed unsafe partial class KnnEngine
                 for (int c0 = r0; c0 < n; c0 += chunkWidth)
                 {
                     var tile = new ChunkTile(bufferBase, r0, rows, c0, Math.Min(chunkWidth, n - c0));
-                    // Each worker computes the scores of a slice of the block's rows and feeds those rows' heaps;
-                    // then the column groups hand the block's rows to the heaps of the rows ≥ r1.
-                    int slices = Slices(rows);
-                    Parallel.For(0, slices, parallel, w =>
-                    {
-                        int a = (int)((long)rows * w / slices), b = (int)((long)rows * (w + 1) / slices);
-                        using (var scope = NewDisposeScope())
-                        {
-                            var dst = buffer.narrow(0, (long)a * tile.Width, (long)(b - a) * tile.Width).view(b - a, tile.Width);
-                            dst.addmm_(xs.narrow(0, r0 + a, b - a), xs.narrow(0, tile.C0, tile.Width).t(), beta: 0, alpha: 1);
-                        }
-                        RowPass(tile, heaps, a, b);
-                    });
-                    ColumnPass(tile, heaps, parallel);
+                    // The chunk's product is split by columns over the .NET workers (each packs only its own columns),
+                    // then row groups feed the block's own heaps while column groups feed the heaps of rows ≥ r1.
+                    ProductByColumns(buffer.narrow(0, 0, (long)rows * tile.Width).view(rows, tile.Width),
+                        xs.narrow(0, r0, rows), xs, tile.C0, parallel);
+                    ScanChunk(tile, heaps, parallel);
                 }
 
                 // Every row of the block has now seen all columns: re-rank exactly.
@@ -133,20 +124,25 @@ internal sealed unsafe partial class KnnEngine
     }
 
     /// <summary>
-    /// Column pass of a chunk: every column j ≥ r1 of the chunk (a row of a later block) receives the block's rows as
-    /// candidates. Column groups own disjoint heaps and run in parallel.
+    /// Feeds a chunk to the heaps: row groups (the block's rows, own index skipped when excluded) and column groups
+    /// (every column j ≥ r1 of the chunk, a row of a later block, receives the block's rows as candidates). The groups
+    /// own disjoint heaps and run concurrently.
     /// </summary>
-    private void ColumnPass(ChunkTile tile, HeapState heaps, ParallelOptions parallel)
+    private void ScanChunk(ChunkTile tile, HeapState heaps, ParallelOptions parallel)
     {
         int r0 = tile.R0, rows = tile.Rows, c0 = tile.C0, width = tile.Width;
         int colStart = Math.Max(c0, r0 + rows), colEnd = c0 + width;
-        if (colStart >= colEnd)
-            return;
-        int groups = Math.Clamp((colEnd - colStart) / 256, 1, 4 * _threads);
-        Parallel.For(0, groups, parallel, g =>
+        int rowGroups = Math.Clamp(rows / 32, 1, 4 * _threads);
+        int colGroups = colStart < colEnd ? Math.Clamp((colEnd - colStart) / 256, 1, 4 * _threads) : 0;
+        Parallel.For(0, rowGroups + colGroups, parallel, item =>
         {
-            int span = colEnd - colStart;
-            int j0 = colStart + (int)((long)span * g / groups), j1 = colStart + (int)((long)span * (g + 1) / groups);
+            if (item < rowGroups)
+            {
+                RowPass(tile, heaps, (int)((long)rows * item / rowGroups), (int)((long)rows * (item + 1) / rowGroups));
+                return;
+            }
+            int g = item - rowGroups, span = colEnd - colStart;
+            int j0 = colStart + (int)((long)span * g / colGroups), j1 = colStart + (int)((long)span * (g + 1) / colGroups);
             for (int i = 0; i < rows; i++)
             {
                 float* row = tile.Scores + (long)i * width - c0;

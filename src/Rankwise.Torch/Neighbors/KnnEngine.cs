@@ -236,33 +236,42 @@ internal sealed unsafe partial class KnnEngine
         }
     }
 
-    /// <summary>Number of row slices a block of <paramref name="rows"/> rows is split into for the .NET workers.</summary>
-    private int Slices(int rows) => Math.Clamp(rows / 64, 1, 4 * _threads);
+    /// <summary>
+    /// dst [rows, w] = a [rows, d] · b[c0 : c0 + w]ᵀ with the columns split over the .NET workers, each running a
+    /// single-threaded product into its own column range of dst (so each packs only its share of b).
+    /// </summary>
+    private void ProductByColumns(Tensor dst, Tensor a, Tensor b, int c0, ParallelOptions parallel)
+    {
+        int width = (int)dst.shape[1];
+        int parts = Math.Clamp(width / 256, 1, _threads);
+        Parallel.For(0, parts, parallel, p =>
+        {
+            int w0 = (int)((long)width * p / parts), w1 = (int)((long)width * (p + 1) / parts);
+            using var scope = NewDisposeScope();
+            dst.narrow(1, w0, w1 - w0).addmm_(a, b.narrow(0, c0 + w0, w1 - w0).t(), beta: 0, alpha: 1);
+        });
+    }
 
     /// <summary>
-    /// CPU search of queries against a base: each worker computes the float32 scores of a slice of the block's rows
-    /// against all base rows, then selects, re-ranks and (if needed) widens each of its rows from its own scores.
+    /// CPU search of queries against a base: per block, the float32 scores [rows, n] (product split by columns over the
+    /// workers), then each row's candidates are selected, re-ranked and (if needed) widened from its own scores.
     /// </summary>
     private void ManagedSearch(Tensor qs, Tensor bs, int block, ParallelOptions parallel, IProgress<double>? progress, CancellationToken ct)
     {
         using var buffer = empty([block, _n], ScalarType.Float32, device: bs.device);
         float* bufferBase = DataPointer(buffer);
-        using var bsT = bs.t();
         for (int r0 = 0; r0 < _m; r0 += block)
         {
             ct.ThrowIfCancellationRequested();
             int rows = Math.Min(block, _m - r0);
-            int slices = Slices(rows);
-            int widened = 0;
             int start = r0;
-            Parallel.For(0, slices, parallel, () => new Scratch(), (w, _, sc) =>
+            using (var scope = NewDisposeScope())
+                ProductByColumns(buffer.narrow(0, 0, rows), qs.narrow(0, r0, rows), bs, 0, parallel);
+            int widened = 0;
+            Parallel.For(0, rows, parallel, () => new Scratch(), (i, _, sc) =>
             {
-                int a = (int)((long)rows * w / slices), b = (int)((long)rows * (w + 1) / slices);
-                using (var scope = NewDisposeScope())
-                    buffer.narrow(0, a, b - a).addmm_(qs.narrow(0, start + a, b - a), bsT, beta: 0, alpha: 1);
-                for (int i = a; i < b; i++)
-                    if (!ScanAndFinish(start + i, bufferBase + (long)i * _n, Math.Min(_k + _margin, Available), 1f, null, sc))
-                        Interlocked.Increment(ref widened);
+                if (!ScanAndFinish(start + i, bufferBase + (long)i * _n, Math.Min(_k + _margin, Available), 1f, null, sc))
+                    Interlocked.Increment(ref widened);
                 return sc;
             }, _ => { });
             _widened += widened;
