@@ -24,6 +24,7 @@ internal sealed unsafe partial class KnnEngine
     private readonly double _gamma, _delta, _absoluteSlack;
     private double _scale2;
     private float[]? _beta;
+    private int _callerThreads = 1;
     private readonly double[]? _qNorm, _bNorm, _qScreenNormSq;
     private double _baseScreenMaxNorm;
     private readonly int[] _outIdx;
@@ -71,31 +72,17 @@ internal sealed unsafe partial class KnnEngine
     {
         bool self = queries is null;
         Validate(queries, data, k, includeSelf, metric, options);
-        int? oldThreads = null;
-        if (options.Threads is int requested)
-        {
-            oldThreads = get_num_threads();
-            set_num_threads(requested);
-        }
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            bool asDouble = !self && (queries!.dtype == ScalarType.Float64) != (data.dtype == ScalarType.Float64);
-            var b = HostRows.Create(data, asDouble);
-            var q = self ? b : HostRows.Create(queries!, asDouble);
-            int threads = options.Threads ?? Math.Max(1, get_num_threads());
-            double rounding = ProductInputRounding(data.device);
-            var engine = new KnnEngine(metric, k, q, b, self && !includeSelf, Math.Max(0, options.CandidateMargin), threads, rounding);
-            engine.Search(queries, data, options, cancellationToken);
-            return new KnnResult(engine._outIdx, engine._outScore, engine._m, engine._n, k, metric, self,
-                self && includeSelf, engine._widened, validate: false);
-        }
-        finally
-        {
-            if (oldThreads is int old)
-                set_num_threads(old);
-        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        bool asDouble = !self && (queries!.dtype == ScalarType.Float64) != (data.dtype == ScalarType.Float64);
+        var b = HostRows.Create(data, asDouble);
+        var q = self ? b : HostRows.Create(queries!, asDouble);
+        int threads = options.Threads ?? Math.Max(1, get_num_threads());
+        double rounding = ProductInputRounding(data.device);
+        var engine = new KnnEngine(metric, k, q, b, self && !includeSelf, Math.Max(0, options.CandidateMargin), threads, rounding);
+        engine.Search(queries, data, options, cancellationToken);
+        return new KnnResult(engine._outIdx, engine._outScore, engine._m, engine._n, k, metric, self,
+            self && includeSelf, engine._widened, validate: false);
     }
 
     private static void Validate(Tensor? queries, Tensor data, int k, bool includeSelf, KnnMetric metric, KnnOptions options)
@@ -201,12 +188,10 @@ internal sealed unsafe partial class KnnEngine
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = ct };
         if (managed)
         {
-            // On CPU the products are split by rows over .NET workers, each running a single-threaded product and then
-            // scanning its own rows: no hand-offs between libtorch's OpenMP pool (whose threads busy-wait between
-            // parallel regions) and .NET's, which costs much time on a shared machine. libtorch's thread count is
-            // restored afterwards.
-            int torchThreads = get_num_threads();
-            set_num_threads(1);
+            // On CPU the products are split over .NET workers, each running a single-threaded product, and the same
+            // workers scan the scores: no hand-offs between libtorch's OpenMP pool (whose threads busy-wait between
+            // parallel regions) and .NET's, which costs much time on a shared machine.
+            _callerThreads = get_num_threads();
             try
             {
                 if (symmetric)
@@ -216,7 +201,8 @@ internal sealed unsafe partial class KnnEngine
             }
             finally
             {
-                set_num_threads(torchThreads);
+                // Workers restore their own count; this also leaves libtorch's global default at the caller's value.
+                set_num_threads(_callerThreads);
             }
             return;
         }
@@ -247,8 +233,18 @@ internal sealed unsafe partial class KnnEngine
         Parallel.For(0, parts, parallel, p =>
         {
             int w0 = (int)((long)width * p / parts), w1 = (int)((long)width * (p + 1) / parts);
-            using var scope = NewDisposeScope();
-            dst.narrow(1, w0, w1 - w0).addmm_(a, b.narrow(0, c0 + w0, w1 - w0).t(), beta: 0, alpha: 1);
+            // libtorch's thread count is per thread (OpenMP/MKL): run this worker's product single-threaded, then give
+            // the worker the caller's count back.
+            set_num_threads(1);
+            try
+            {
+                using var scope = NewDisposeScope();
+                dst.narrow(1, w0, w1 - w0).addmm_(a, b.narrow(0, c0 + w0, w1 - w0).t(), beta: 0, alpha: 1);
+            }
+            finally
+            {
+                set_num_threads(_callerThreads);
+            }
         });
     }
 

@@ -36,10 +36,10 @@ public sealed record KnnOptions
     public CandidateSelection Selection { get; init; } = CandidateSelection.Auto;
 
     /// <summary>
-    /// Parallelism of this call; null (default) uses <c>torch.get_num_threads()</c>. On CPU the products and scans are
-    /// split over that many .NET workers while libtorch runs single-threaded for the duration of the call; elsewhere,
-    /// when set, <c>torch.set_num_threads</c> is changed for the call. Either way libtorch's setting is restored
-    /// afterwards — but it is process-wide, so other threads running TorchSharp work meanwhile are affected.
+    /// Number of .NET workers for the products (on CPU), scans and exact re-ranking; null (default) uses libtorch's
+    /// thread count on the calling thread (<c>torch.get_num_threads()</c>). On CPU each worker runs its share of a product
+    /// with libtorch set to one thread on that worker (libtorch's setting is per thread) and sets it back to the
+    /// caller's count afterwards, so work is never handed between libtorch's OpenMP threads, which busy-wait, and .NET's.
     /// </summary>
     public int? Threads { get; init; }
 
