@@ -12,7 +12,8 @@ Generates the data once under bench/data/ (float32 standard normal, not committe
   * Rankwise ExactKnn.SelfQuery through `Rankwise.Bench.dll time knn FILE --k K --metric METRIC` (data loaded into a
     float32 tensor before timing; best of R runs), and `time knn-matmul FILE`, the plain float32 product X·Xᵀ of the
     same shape in TorchSharp, as a throughput yardstick.
-Effective GFLOP/s count 2·n²·d flops (the full product) for every method. Quote ratios, not absolute times; set
+Effective GFLOP/s count 2·n²·d flops (the full product) for every method. Wall and process CPU times (all threads)
+are both reported: on a shared machine the CPU-time ratio is the steadier one. Quote ratios, not absolute times; set
 RANKWISE_BENCH_DLL to time another build of the bench tool.
 """
 import argparse
@@ -32,19 +33,22 @@ BENCH_DLL = os.environ.get("RANKWISE_BENCH_DLL",
 
 
 def best(f, repeat):
-    times = []
+    """Best wall time and best process CPU time (all threads) over `repeat` runs, and the last result."""
+    times, cpus = [], []
     result = None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = f()
         times.append(time.perf_counter() - t)
-    return min(times), result
+        cpus.append(time.process_time() - c)
+    return min(times), min(cpus), result
 
 
 def ours(op, path, repeat, *extra):
     out = subprocess.run(["dotnet", BENCH_DLL, "time", op, path, "--repeat", str(repeat), *extra],
                          check=True, capture_output=True, text=True).stdout
-    return json.loads(out)["seconds"]
+    r = json.loads(out)
+    return r["seconds"], r.get("cpu_seconds", float("nan"))
 
 
 def main():
@@ -68,13 +72,14 @@ def main():
 
     rows = []
 
-    def add(label, seconds):
-        rows.append((label, seconds))
-        print(f"  {label}: {seconds:.3f} s ({flops / seconds / 1e9:.1f} effective GFLOP/s)", flush=True)
+    def add(label, seconds, cpu):
+        rows.append((label, seconds, cpu))
+        print(f"  {label}: {seconds:.3f} s wall, {cpu:.3f} s CPU ({flops / seconds / 1e9:.1f} effective GFLOP/s); "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
     nn = NearestNeighbors(n_neighbors=k, algorithm="brute", metric=args.metric).fit(x)
-    sk_s, (_, sk_idx) = best(lambda: nn.kneighbors(n_neighbors=k), repeat)
-    add("sklearn brute", sk_s)
+    sk_s, sk_cpu, _ = best(lambda: nn.kneighbors(n_neighbors=k), repeat)
+    add("sklearn brute", sk_s, sk_cpu)
 
     faiss_s = None
     if args.metric == "cosine":
@@ -88,24 +93,25 @@ def main():
                 index.add(xn)
                 return index.search(xn, k + 1)
 
-            faiss_s, (_, f_idx) = best(run_faiss, repeat)
-            add(f"faiss {faiss.__version__} IndexFlatIP", faiss_s)
+            faiss_s, faiss_cpu, _ = best(run_faiss, repeat)
+            add(f"faiss {faiss.__version__} IndexFlatIP", faiss_s, faiss_cpu)
         except ImportError:
             print("  faiss: not installed, skipped (apt-get install -y python3-faiss)", flush=True)
 
-    our_s = ours("knn", path, repeat, "--k", str(k), "--metric", args.metric)
-    add("rankwise ExactKnn", our_s)
-    mm_s = ours("knn-matmul", path, repeat)
-    add("torchsharp float32 X·Xᵀ", mm_s)
+    our_s, our_cpu = ours("knn", path, repeat, "--k", str(k), "--metric", args.metric)
+    add("rankwise ExactKnn", our_s, our_cpu)
+    mm_s, mm_cpu = ours("knn-matmul", path, repeat)
+    add("torchsharp float32 X·Xᵀ", mm_s, mm_cpu)
 
     print()
-    print("| method | seconds | effective GFLOP/s | time / rankwise |")
-    print("| --- | --- | --- | --- |")
-    for label, s in rows:
-        print(f"| {label} | {s:.3f} | {flops / s / 1e9:.1f} | {s / our_s:.2f}x |")
+    print("| method | wall s | CPU s | effective GFLOP/s (wall) | wall / rankwise | CPU / rankwise |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for label, s, c in rows:
+        print(f"| {label} | {s:.3f} | {c:.3f} | {flops / s / 1e9:.1f} | {s / our_s:.2f}x | {c / our_cpu:.2f}x |")
     print()
-    print(f"sklearn / rankwise = {sk_s / our_s:.2f}x" + (f"; faiss / rankwise = {faiss_s / our_s:.2f}x" if faiss_s else "")
-          + f"; rankwise k-NN runs at {mm_s / our_s * 100:.0f}% of the plain matmul's effective rate")
+    print(f"sklearn / rankwise = {sk_s / our_s:.2f}x wall, {sk_cpu / our_cpu:.2f}x CPU"
+          + (f"; faiss / rankwise = {faiss_s / our_s:.2f}x wall" if faiss_s else "")
+          + f"; rankwise k-NN runs at {mm_s / our_s * 100:.0f}% of the plain matmul's effective rate (wall)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ namespace Rankwise.Bench;
 internal static class KnnTiming
 {
     /// <summary>
-    /// <c>knn FILE [--k 10] [--metric cosine|euclidean|inner-product] [--block R] [--threads T] [--include-self]</c>:
+    /// <c>knn FILE [--k 10] [--metric cosine|euclidean|inner-product] [--block R] [--chunk C] [--threads T] [--include-self]</c>:
     /// an exact self-query; the returned check value is the mean first-neighbour score.
     /// </summary>
     public static Func<double> Knn(IReadOnlyList<string> files, IReadOnlyDictionary<string, string> options)
@@ -32,6 +32,7 @@ internal static class KnnTiming
         {
             BlockRows = options.TryGetValue("block", out var b) ? int.Parse(b, CultureInfo.InvariantCulture) : null,
             Threads = options.TryGetValue("threads", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : null,
+            ChunkColumns = options.TryGetValue("chunk", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : null,
         };
         bool includeSelf = options.ContainsKey("include-self");
         var knn = new ExactKnn(metric, knnOptions);

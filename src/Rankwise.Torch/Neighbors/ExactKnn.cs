@@ -41,8 +41,10 @@ namespace Rankwise.Torch.Neighbors;
 /// <para><b>Summation order of the exact scores.</b> Four lanes accumulate the products of elements t ≡ 0, 1, 2, 3
 /// (mod 4) of the first 4⌊d/4⌋ elements in increasing t; the lanes are combined as (l₀ + l₁) + (l₂ + l₃) and the last
 /// d mod 4 products are added in order, without fused multiply–add. For integer-valued data every score is exact.</para>
-/// <para><b>Threads.</b> <c>torch.set_num_threads</c> is process-wide; it is only changed (and restored) when
-/// <see cref="KnnOptions.Threads"/> is set.</para>
+/// <para><b>Threads.</b> On CPU each block's product is split by columns over .NET workers, each running a
+/// single-threaded product, and the same workers scan the scores, so no work is handed between libtorch's OpenMP threads
+/// (which busy-wait between parallel regions) and .NET's. libtorch's thread count is per thread: a worker is set to one
+/// thread around its product and back to the calling thread's count afterwards. See <see cref="KnnOptions.Threads"/>.</para>
 /// <para><b>NaN.</b> NaN or ±∞ in the input raises <see cref="ArgumentException"/> (neighbours are undefined).
 /// Values whose squares overflow or underflow float64 (|x| ≳ 1e154, or whole rows ≲ 1e−154) are not supported.</para>
 /// </remarks>

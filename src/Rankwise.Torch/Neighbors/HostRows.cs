@@ -53,13 +53,10 @@ internal sealed unsafe class HostRows
     /// <summary>True for float64 storage, false for float32.</summary>
     public bool IsDouble { get; }
 
-    /// <summary>The tensor whose memory is read (a contiguous CPU tensor; may be the caller's own tensor).</summary>
-    public Tensor Owner => _owner;
-
     /// <summary>
     /// Host rows of <paramref name="t"/> [rows, d]: float64 if <paramref name="asDouble"/>, else float32 for float32 input
-    /// and float64 for float64 input; other floating types become float32. The caller disposes the returned
-    /// <see cref="Owner"/> (through its dispose scope) after the last use.
+    /// and float64 for float64 input; other floating types become float32. The host tensor belongs to the caller's
+    /// dispose scope, which must outlive the last use of the rows.
     /// </summary>
     public static HostRows Create(Tensor t, bool asDouble)
     {
@@ -76,19 +73,6 @@ internal sealed unsafe class HostRows
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double* RowD(int i) => (double*)_chunks[i / _rowsPerChunk] + (long)(i % _rowsPerChunk) * Cols;
-
-    /// <summary>Row i as float64 values (copied into <paramref name="destination"/>).</summary>
-    public void CopyRow(int i, Span<double> destination)
-    {
-        if (IsDouble)
-            new ReadOnlySpan<double>(RowD(i), Cols).CopyTo(destination);
-        else
-        {
-            float* r = RowF(i);
-            for (int t = 0; t < Cols; t++)
-                destination[t] = r[t];
-        }
-    }
 
     /// <summary>Exact-order float64 inner product of row i of this set with row j of <paramref name="other"/> (same storage type).</summary>
     public double Dot(int i, HostRows other, int j) =>

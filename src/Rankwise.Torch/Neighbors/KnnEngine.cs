@@ -24,6 +24,7 @@ internal sealed unsafe partial class KnnEngine
     private readonly double _gamma, _delta, _absoluteSlack;
     private double _scale2;
     private float[]? _beta;
+    private int _callerThreads = 1;
     private readonly double[]? _qNorm, _bNorm, _qScreenNormSq;
     private double _baseScreenMaxNorm;
     private readonly int[] _outIdx;
@@ -71,31 +72,17 @@ internal sealed unsafe partial class KnnEngine
     {
         bool self = queries is null;
         Validate(queries, data, k, includeSelf, metric, options);
-        int? oldThreads = null;
-        if (options.Threads is int requested)
-        {
-            oldThreads = get_num_threads();
-            set_num_threads(requested);
-        }
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            bool asDouble = !self && (queries!.dtype == ScalarType.Float64) != (data.dtype == ScalarType.Float64);
-            var b = HostRows.Create(data, asDouble);
-            var q = self ? b : HostRows.Create(queries!, asDouble);
-            int threads = options.Threads ?? Math.Max(1, get_num_threads());
-            double rounding = ProductInputRounding(data.device);
-            var engine = new KnnEngine(metric, k, q, b, self && !includeSelf, Math.Max(0, options.CandidateMargin), threads, rounding);
-            engine.Search(queries, data, options, cancellationToken);
-            return new KnnResult(engine._outIdx, engine._outScore, engine._m, engine._n, k, metric, self,
-                self && includeSelf, engine._widened, validate: false);
-        }
-        finally
-        {
-            if (oldThreads is int old)
-                set_num_threads(old);
-        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        bool asDouble = !self && (queries!.dtype == ScalarType.Float64) != (data.dtype == ScalarType.Float64);
+        var b = HostRows.Create(data, asDouble);
+        var q = self ? b : HostRows.Create(queries!, asDouble);
+        int threads = options.Threads ?? Math.Max(1, get_num_threads());
+        double rounding = ProductInputRounding(data.device);
+        var engine = new KnnEngine(metric, k, q, b, self && !includeSelf, Math.Max(0, options.CandidateMargin), threads, rounding);
+        engine.Search(queries, data, options, cancellationToken);
+        return new KnnResult(engine._outIdx, engine._outScore, engine._m, engine._n, k, metric, self,
+            self && includeSelf, engine._widened, validate: false);
     }
 
     private static void Validate(Tensor? queries, Tensor data, int k, bool includeSelf, KnnMetric metric, KnnOptions options)
@@ -199,9 +186,24 @@ internal sealed unsafe partial class KnnEngine
             ?? (symmetric ? Math.Clamp(_n / 16, 256, 1024) : (int)Math.Clamp(options.BlockBudgetBytes / (4L * _n), 1, 4096));
         block = Math.Min(block, _m);
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = ct };
-        if (symmetric)
+        if (managed)
         {
-            SymmetricSearch(bs, block, options.ChunkColumns, parallelOptions, options.Progress, ct);
+            // On CPU the products are split over .NET workers, each running a single-threaded product, and the same
+            // workers scan the scores: no hand-offs between libtorch's OpenMP pool (whose threads busy-wait between
+            // parallel regions) and .NET's, which costs much time on a shared machine.
+            _callerThreads = get_num_threads();
+            try
+            {
+                if (symmetric)
+                    SymmetricSearch(bs, block, options.ChunkColumns, parallelOptions, options.Progress, ct);
+                else
+                    ManagedSearch(qs, bs, block, parallelOptions, options.Progress, ct);
+            }
+            finally
+            {
+                // Workers restore their own count; this also leaves libtorch's global default at the caller's value.
+                set_num_threads(_callerThreads);
+            }
             return;
         }
         using var buffer = empty([block, _n], ScalarType.Float32, device: data.device);
@@ -214,12 +216,62 @@ internal sealed unsafe partial class KnnEngine
             {
                 var s = buffer.narrow(0, 0, rows);
                 s.addmm_(qs.narrow(0, r0, rows), bsT, beta: 0, alpha: 1);
-                if (managed)
-                    ManagedBlock(s, r0, rows, parallelOptions);
-                else
-                    TorchBlock(s, r0, rows, parallelOptions);
+                TorchBlock(s, r0, rows, parallelOptions);
             }
             options.Progress?.Report((double)(r0 + rows) / _m);
+        }
+    }
+
+    /// <summary>
+    /// dst [rows, w] = a [rows, d] · b[c0 : c0 + w]ᵀ with the columns split over the .NET workers, each running a
+    /// single-threaded product into its own column range of dst (so each packs only its share of b).
+    /// </summary>
+    private void ProductByColumns(Tensor dst, Tensor a, Tensor b, int c0, ParallelOptions parallel)
+    {
+        int width = (int)dst.shape[1];
+        int parts = Math.Clamp(width / 256, 1, _threads);
+        Parallel.For(0, parts, parallel, p =>
+        {
+            int w0 = (int)((long)width * p / parts), w1 = (int)((long)width * (p + 1) / parts);
+            // libtorch's thread count is per thread (OpenMP/MKL): run this worker's product single-threaded, then give
+            // the worker the caller's count back.
+            set_num_threads(1);
+            try
+            {
+                using var scope = NewDisposeScope();
+                dst.narrow(1, w0, w1 - w0).addmm_(a, b.narrow(0, c0 + w0, w1 - w0).t(), beta: 0, alpha: 1);
+            }
+            finally
+            {
+                set_num_threads(_callerThreads);
+            }
+        });
+    }
+
+    /// <summary>
+    /// CPU search of queries against a base: per block, the float32 scores [rows, n] (product split by columns over the
+    /// workers), then each row's candidates are selected, re-ranked and (if needed) widened from its own scores.
+    /// </summary>
+    private void ManagedSearch(Tensor qs, Tensor bs, int block, ParallelOptions parallel, IProgress<double>? progress, CancellationToken ct)
+    {
+        using var buffer = empty([block, _n], ScalarType.Float32, device: bs.device);
+        float* bufferBase = DataPointer(buffer);
+        for (int r0 = 0; r0 < _m; r0 += block)
+        {
+            ct.ThrowIfCancellationRequested();
+            int rows = Math.Min(block, _m - r0);
+            int start = r0;
+            using (var scope = NewDisposeScope())
+                ProductByColumns(buffer.narrow(0, 0, rows), qs.narrow(0, r0, rows), bs, 0, parallel);
+            int widened = 0;
+            Parallel.For(0, rows, parallel, () => new Scratch(), (i, _, sc) =>
+            {
+                if (!ScanAndFinish(start + i, bufferBase + (long)i * _n, Math.Min(_k + _margin, Available), 1f, null, sc))
+                    Interlocked.Increment(ref widened);
+                return sc;
+            }, _ => { });
+            _widened += widened;
+            progress?.Report((double)(r0 + rows) / _m);
         }
     }
 
@@ -382,6 +434,17 @@ internal sealed unsafe partial class KnnEngine
         public float[] Values = new float[64];
         public int[] Ids = new int[64];
         public Candidate[] Candidates = new Candidate[64];
+        public KeyedCandidate[] Keyed = new KeyedCandidate[64];
+
+        public void ReserveRanking(int count)
+        {
+            if (Candidates.Length < count)
+            {
+                int size = Math.Max(count, Candidates.Length * 2);
+                Candidates = new Candidate[size];
+                Keyed = new KeyedCandidate[size];
+            }
+        }
 
         public void Reserve(int capacity)
         {
@@ -392,6 +455,16 @@ internal sealed unsafe partial class KnnEngine
                 Ids = new int[size];
             }
         }
+    }
+
+    /// <summary>A candidate with its float32 screening key; sorts largest key first.</summary>
+    private struct KeyedCandidate : IComparable<KeyedCandidate>
+    {
+        public float Key;
+        public int Index;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly int CompareTo(KeyedCandidate other) => Key > other.Key ? -1 : Key < other.Key ? 1 : 0;
     }
 
     /// <summary>A candidate with its exact score (larger is nearer); sorts nearest first, then by index.</summary>
@@ -406,20 +479,6 @@ internal sealed unsafe partial class KnnEngine
     }
 
     private int Available => _exclude ? _n - 1 : _n;
-
-    private void ManagedBlock(Tensor scores, int r0, int rows, ParallelOptions parallel)
-    {
-        float* block = DataPointer(scores);
-        int widened = 0;
-        Parallel.For(0, rows, parallel, () => new Scratch(), (i, _, sc) =>
-        {
-            int q = r0 + i;
-            if (!ScanAndFinish(q, block + (long)i * _n, Math.Min(_k + _margin, Available), 1f, null, sc))
-                Interlocked.Increment(ref widened);
-            return sc;
-        }, _ => { });
-        _widened += widened;
-    }
 
     /// <summary>
     /// Selects row q's candidates from its full row of screening scores (key α·g + β_j), re-ranks them and widens the
@@ -444,7 +503,7 @@ internal sealed unsafe partial class KnnEngine
                 {
                     CandidateHeap.ScanRow(v, ix, ref count, capacity, row, 0, _n, alpha, beta);
                 }
-                if (FinishRow(q, new ReadOnlySpan<int>(ix, count), v[0], capacity >= Available, sc))
+                if (FinishRow(q, new ReadOnlySpan<int>(ix, count), new ReadOnlySpan<float>(v, count), v[0], capacity >= Available, sc))
                     return first;
             }
             first = false;
@@ -489,10 +548,12 @@ internal sealed unsafe partial class KnnEngine
                     int j = (int)ids[(long)p * take + t];
                     if (_exclude && j == q)
                         continue;
-                    sc.Ids[count++] = j;
-                    boundary = Math.Min(boundary, vals[(long)p * take + t]);
+                    float key = vals[(long)p * take + t];
+                    sc.Ids[count] = j;
+                    sc.Values[count++] = key;
+                    boundary = Math.Min(boundary, key);
                 }
-                failed[p] = !FinishRow(q, sc.Ids.AsSpan(0, count), boundary, complete, sc);
+                failed[p] = !FinishRow(q, sc.Ids.AsSpan(0, count), sc.Values.AsSpan(0, count), boundary, complete, sc);
                 return sc;
             }, _ => { });
             var next = new List<int>();
@@ -527,11 +588,13 @@ internal sealed unsafe partial class KnnEngine
     }
 
     /// <summary>
-    /// Scores the candidates exactly, sorts them (nearest first, ties by index) and, unless the candidate set is
-    /// complete, checks that every non-candidate is provably farther than the k-th. Writes the row and returns true, or
-    /// returns false when the candidate set must be widened.
+    /// Re-ranks row q's float32 candidates exactly. Candidates are scored in decreasing float32 key order and kept sorted
+    /// by (exact score desc, index asc); scoring stops as soon as the exact k-th score is provably better than every
+    /// unscored row (the next candidate's key, or the boundary key of the excluded rows, plus the error bound). Unless
+    /// the candidate set is complete, running out of candidates without that proof returns false (widen). Otherwise the
+    /// row is written and true returned. Typically only k + 1 rows are scored.
     /// </summary>
-    private bool FinishRow(int q, ReadOnlySpan<int> candidates, float boundary, bool complete, Scratch sc)
+    private bool FinishRow(int q, ReadOnlySpan<int> candidates, ReadOnlySpan<float> keys, float boundary, bool complete, Scratch sc)
     {
         if (!complete && IsZeroQuery(q))
         {
@@ -539,22 +602,46 @@ internal sealed unsafe partial class KnnEngine
             return true;
         }
         int count = candidates.Length;
-        if (sc.Candidates.Length < count)
-            sc.Candidates = new Candidate[Math.Max(count, sc.Candidates.Length * 2)];
-        var cand = sc.Candidates.AsSpan(0, count);
+        sc.ReserveRanking(count);
+        var order = sc.Keyed.AsSpan(0, count);
+        for (int t = 0; t < count; t++)
+            order[t] = new KeyedCandidate { Key = keys[t], Index = candidates[t] };
+        order.Sort();
+        var ranked = sc.Candidates.AsSpan(0, count);
+        int scored = 0;
+        bool proven = false;
         for (int t = 0; t < count; t++)
         {
-            int j = candidates[t];
-            cand[t] = new Candidate { Score = Exact(q, j), Index = j };
+            int j = order[t].Index;
+            var c = new Candidate { Score = Exact(q, j), Index = j };
+            int pos = scored;
+            while (pos > 0 && c.CompareTo(ranked[pos - 1]) < 0)
+            {
+                ranked[pos] = ranked[pos - 1];
+                pos--;
+            }
+            ranked[pos] = c;
+            scored++;
+            if (scored < _k)
+                continue;
+            if (t + 1 == count)
+            {
+                proven = complete || Separated(q, ranked[_k - 1].Score, boundary);
+                break;
+            }
+            if (Separated(q, ranked[_k - 1].Score, order[t + 1].Key))
+            {
+                proven = true;
+                break;
+            }
         }
-        cand.Sort();
-        if (!complete && !Separated(q, cand[_k - 1].Score, boundary))
+        if (!proven)
             return false;
         long o = (long)q * _k;
         for (int t = 0; t < _k; t++)
         {
-            _outIdx[o + t] = cand[t].Index;
-            _outScore[o + t] = _metric == KnnMetric.Euclidean ? Math.Sqrt(-cand[t].Score) : cand[t].Score;
+            _outIdx[o + t] = ranked[t].Index;
+            _outScore[o + t] = _metric == KnnMetric.Euclidean ? Math.Sqrt(-ranked[t].Score) : ranked[t].Score;
         }
         return true;
     }

@@ -36,9 +36,10 @@ public sealed record KnnOptions
     public CandidateSelection Selection { get; init; } = CandidateSelection.Auto;
 
     /// <summary>
-    /// Threads for this call; null (default) uses <c>torch.get_num_threads()</c>. When set, <c>torch.set_num_threads</c>
-    /// is changed for the duration of the call and restored afterwards — it is process-wide, so do not set it while other
-    /// threads run TorchSharp work. Also bounds the managed re-ranking parallelism.
+    /// Number of .NET workers for the products (on CPU), scans and exact re-ranking; null (default) uses libtorch's
+    /// thread count on the calling thread (<c>torch.get_num_threads()</c>). On CPU each worker runs its share of a product
+    /// with libtorch set to one thread on that worker (libtorch's setting is per thread) and sets it back to the
+    /// caller's count afterwards, so work is never handed between libtorch's OpenMP threads, which busy-wait, and .NET's.
     /// </summary>
     public int? Threads { get; init; }
 

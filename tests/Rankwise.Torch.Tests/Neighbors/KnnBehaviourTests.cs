@@ -6,6 +6,7 @@ using D = Rankwise.Torch.Tests.Neighbors.NeighborsTestData;
 namespace Rankwise.Torch.Tests.Neighbors;
 
 /// <summary>Input handling, validation, progress, cancellation, dtypes, devices and resource use of the k-NN engine.</summary>
+[Collection(NeighborsTestData.Collection)]
 public class KnnBehaviourTests
 {
     [Fact]
@@ -99,11 +100,19 @@ public class KnnBehaviourTests
     }
 
     [Fact]
-    public void ThreadOptionIsRestored()
+    public void LibtorchThreadCountIsRestoredEvenUnderConcurrentSearches()
     {
         int before = get_num_threads();
-        using var x = D.Randn(40, 3, 3);
+        using var x = D.Randn(400, 6, 3);
         new ExactKnn(KnnMetric.Cosine, new KnnOptions { Threads = 1 }).SelfQuery(x, 3);
+        Assert.Equal(before, get_num_threads());
+        var expected = new ExactKnn(KnnMetric.Euclidean).SelfQuery(x, 5).Indices;
+        Parallel.For(0, 8, i =>
+        {
+            var r = i % 2 == 0 ? new ExactKnn(KnnMetric.Euclidean).SelfQuery(x, 5) : new ExactKnn(KnnMetric.Euclidean).Query(x, x, 6);
+            if (i % 2 == 0)
+                Assert.Equal(expected, r.Indices);
+        });
         Assert.Equal(before, get_num_threads());
     }
 

@@ -10,6 +10,7 @@ namespace Rankwise.Torch.Tests.Neighbors;
 /// (cosine and Euclidean; self included, self excluded, query vs base; float64 and float32 input), and against an
 /// independent numpy brute force of the documented tie rule on integer data with ties, duplicates and zero rows.
 /// </summary>
+[Collection(NeighborsTestData.Collection)]
 public class KnnGoldenTests
 {
     public static IEnumerable<object[]> SklearnCases => D.Names("knn_cases");

@@ -8,6 +8,7 @@ namespace Rankwise.Torch.Tests.Neighbors;
 
 /// <summary>Properties of the exact k-NN: invariance to block size, thread count and candidate selection; consistency
 /// between modes; self handling; exactness where float32 screening alone would fail.</summary>
+[Collection(NeighborsTestData.Collection)]
 public class KnnPropertyTests
 {
     private static readonly KnnMetric[] Metrics = [KnnMetric.Cosine, KnnMetric.Euclidean, KnnMetric.InnerProduct];
@@ -50,7 +51,19 @@ public class KnnPropertyTests
                             BlockRows = block, Selection = sel, Threads = threads, CandidateMargin = block % 5,
                             ChunkColumns = block == 1000 ? null : 1 + (block * 3 + threads) % 40,
                         };
-                        var r = new ExactKnn(metric, options).SelfQuery(x, k, include);
+                        // The torch.topk path uses libtorch's own threads: vary them too (restored below).
+                        int saved = get_num_threads();
+                        if (sel == CandidateSelection.TorchTopK)
+                            set_num_threads(threads);
+                        KnnResult r;
+                        try
+                        {
+                            r = new ExactKnn(metric, options).SelfQuery(x, k, include);
+                        }
+                        finally
+                        {
+                            set_num_threads(saved);
+                        }
                         Assert.Equal(reference.Indices, r.Indices);
                         Assert.Equal(reference.Scores, r.Scores);
                     }

@@ -8,6 +8,12 @@ namespace Rankwise.Torch.Tests.Neighbors;
 /// <summary>Access to tests/ReferenceData/neighbors/neighbors_reference.json (made by make_neighbors_reference.py).</summary>
 public static class NeighborsTestData
 {
+    /// <summary>
+    /// The neighbour test classes share one xunit collection (run one at a time): CPU searches set libtorch's
+    /// process-wide thread count to 1 while they run, and some tests read or vary it.
+    /// </summary>
+    public const string Collection = "Neighbors (libtorch thread count)";
+
     private static readonly Lazy<JsonDocument> _doc = new(() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ReferenceData", "neighbors", "neighbors_reference.json"))));
 

@@ -11,6 +11,7 @@ namespace Rankwise.Torch.Tests.Neighbors;
 /// a numpy transcription of their code; the three-way mapping report against numpy + scipy.stats.wilcoxon and the
 /// exact scipy.stats.permutation_test.
 /// </summary>
+[Collection(NeighborsTestData.Collection)]
 public class OverlapGoldenTests
 {
     public static IEnumerable<object[]> OverlapCases => D.Names("overlap_cases");
