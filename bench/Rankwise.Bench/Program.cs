@@ -43,6 +43,7 @@ internal static class TimeMode
             "assign" => Assign(files),
             "knn" => KnnTiming.Knn(files, named),
             "knn-matmul" => KnnTiming.Matmul(files),
+            "cka-linear" => LinearCkaTiming(files),
             _ => throw new ArgumentException($"unknown operation {args[0]}"),
         };
         op(); // warm-up (JIT); not timed
@@ -69,6 +70,13 @@ internal static class TimeMode
     {
         var x = ArrayReader.ReadVector<double>(files[0]);
         return () => f(x);
+    }
+
+    private static Func<double> LinearCkaTiming(List<string> files)
+    {
+        var x = Rankwise.Torch.TensorConversions.ToTensor(ArrayReader.ReadMatrix<float>(files[0]));
+        var y = Rankwise.Torch.TensorConversions.ToTensor(ArrayReader.ReadMatrix<float>(files[1]));
+        return () => Rankwise.Torch.Similarity.functional.linear_cka(x, y);
     }
 
     private static Func<double> Assign(List<string> files)

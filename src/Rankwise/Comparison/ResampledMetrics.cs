@@ -14,15 +14,19 @@ namespace Rankwise.Comparison;
 /// </summary>
 /// <remarks>
 /// <para>A resample is represented by the multiplicity c_i of each original item (Σ c_i = n), never by a gathered
-/// copy of the data, and all sorting is done once, up front. The items are laid out in the truth's sorted order, so
-/// the truth side of every resample is a sequential pass: the average ranks of a resample follow from the tie-group
-/// weights W_g = Σ_{i∈g} c_i (rank of group g = Σ_{h&lt;g} W_h + (W_g + 1)/2), and Σ W (rank − (n+1)/2)² =
+/// copy of the data, and all sorting is done once, up front. The items are laid out in the truth's sorted order; the
+/// average ranks of a resample follow from the tie-group weights W_g = Σ_{i∈g} c_i (doubled and centred,
+/// 2·rank − (n + 1) = 2·Σ_{h&lt;g} W_h + W_g − n, an exact integer), and Σ W (rank − (n+1)/2)² =
 /// (n³ − n)/12 − Σ_g (W_g³ − W_g)/12. Each model's ranks come from one pass over its own fixed sorted order, during
 /// which Spearman's ρ accumulates as the c-weighted correlation of the two rank vectors — O(n) per resample and model
-/// instead of O(n log n). Pearson, MSE and MAE are c-weighted sums in one vectorised pass.</para>
-/// <para>Kendall's tau-b counts the c-weighted discordant pairs with a Fenwick tree over the model's dense ranks,
-/// visiting the items in truth order — O(n log n), no sort — for eight resamples at once (one 32-bit lane each), and
-/// takes the tie terms from the weighted group sizes Σ W(W − 1)/2 (duplicated items are ties in both variables).</para>
+/// instead of O(n log n). Pearson, MSE and MAE are c-weighted sums about the full-data means. Kendall's tau-b counts
+/// the c-weighted discordant pairs with a Fenwick tree over the model's dense ranks, visiting the items in truth
+/// order — O(n log n), no sort — and takes the tie terms from the weighted group sizes Σ W(W − 1)/2 (duplicated
+/// items are ties in both variables).</para>
+/// <para>Eight resamples are evaluated together, one per lane: multiplicities in bytes, ranks and Fenwick nodes in
+/// 32-bit integers, sums in doubles, so one gather of the model order serves eight resamples. A resample with a
+/// multiplicity above 255 (astronomically rare for large n), and every resample when n ≥ 2²¹, is evaluated alone in
+/// 64-bit scalars instead; both paths give the same values up to rounding.</para>
 /// <para>The values equal those of the scipy-semantics functions applied to the gathered resample up to rounding
 /// (≈1e−13 relative); the resamples are the same as Bootstrap.Paired's for the same seed.</para>
 /// </remarks>
@@ -34,9 +38,6 @@ internal sealed class ResampledMetrics
     /// <summary>Resamples evaluated together (the lanes of the Kendall pass).</summary>
     private const int Lanes = 8;
 
-    /// <summary>Above this bound on c·n the Kendall pass leaves its 32-bit lanes for 64-bit scalar arithmetic (a field
-    /// only so that tests can exercise that path; the results are identical).</summary>
-    internal static long LaneBound = int.MaxValue;
 
     private readonly int _n;
     private readonly int[] _positionOf;      // item → position in truth order
@@ -78,21 +79,15 @@ internal sealed class ResampledMetrics
             (workspace, batch) =>
             {
                 int first = batch * Lanes;
-                int lanes = Math.Min(Lanes, resamples - first);
-                workspace.StartBatch();
-                for (int lane = 0; lane < lanes; lane++)
-                {
-                    workspace.Draw(seed, first + lane);
-                    workspace.EvaluateLane(output, first + lane, lane);
-                }
-                workspace.KendallBatch(output, first, lanes);
+                workspace.RunBatch(output, seed, first, Math.Min(Lanes, resamples - first));
                 return 0;
             },
             maxDegreeOfParallelism, progress, cancellationToken);
     }
 
-    /// <summary>The metrics [model][metric] of one multiplicity vector given per original item (for tests).</summary>
-    internal double[][] Evaluate(ReadOnlySpan<int> multiplicities)
+    /// <summary>The metrics [model][metric] of one multiplicity vector given per original item, by the batched
+    /// (lane) path when it applies, else by the scalar path (for tests).</summary>
+    internal double[][] Evaluate(ReadOnlySpan<int> multiplicities, bool scalar = false)
     {
         var output = new double[_models.Length][][];
         for (int m = 0; m < output.Length; m++)
@@ -102,13 +97,19 @@ internal sealed class ResampledMetrics
                 output[m][k] = new double[1];
         }
         var workspace = new Workspace(this);
-        workspace.StartBatch();
+        var counts = new int[_n];
         for (int i = 0; i < _n; i++)
-            workspace.Items[_positionOf[i]].Count = multiplicities[i];
-        workspace.EvaluateLane(output, 0, 0);
-        workspace.KendallBatch(output, 0, 1);
+            counts[_positionOf[i]] = multiplicities[i];
+        workspace.EvaluateGiven(output, counts, scalar);
         return output.Select(model => model.Select(slot => slot[0]).ToArray()).ToArray();
     }
+
+    /// <summary>Whether the batched path applies: n &lt; 2²¹, so that 255·n fits a 32-bit lane with room to sum, and the
+    /// per-thread lane buffers (about 80 bytes per item) stay moderate.</summary>
+    private bool LanesApply => _n < 1 << 21 && !ForceScalar;
+
+    /// <summary>Forces the scalar path (tests compare the two; the results are identical up to rounding).</summary>
+    internal static bool ForceScalar;
 
     /// <summary>Indices sorted by dense rank (stable).</summary>
     private static int[] SortedOrder(DenseRanking dense)
@@ -180,330 +181,525 @@ internal sealed class ResampledMetrics
         }
     }
 
-    /// <summary>A position's multiplicity and its average rank in the truth minus (n + 1)/2 (float is exact:
-    /// multiples of ½ below 2²³).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct Item
-    {
-        public int Count;
-        public float TruthRank;
-    }
-
-    /// <summary>Per-thread buffers.</summary>
+    /// <summary>Per-thread buffers and the two evaluation paths: eight resamples at once in byte / 32-bit lanes (when
+    /// n &lt; 2²¹ and every multiplicity fits a byte), or one resample at a time in 64-bit scalars.</summary>
     private sealed class Workspace
     {
         private readonly ResampledMetrics _owner;
-        public readonly Item[] Items;
-        private readonly double[] _weights;          // the multiplicities as doubles, for the vectorised sums
-        private readonly byte[] _laneCounts;         // [position × 8 + lane] multiplicities of the batch, for Kendall
-        private readonly bool[] _laneScalar = new bool[Lanes];   // lanes with a multiplicity above 255 (done in 64-bit)
-        private readonly long[][] _scalarDiscordant;
-        private readonly int[] _fenwick;             // [(rank + 1) × 8 + lane]
+        private readonly int _n;
+
+        // Scalar path: one resample, by position.
+        private readonly int[] _counts;
+        private readonly int[] _ranks;               // doubled centred truth rank 2·rank − (n + 1)
+        private readonly double[] _weights;
+        private readonly long[] _tree;
         private readonly long[] _jointWeights;
-        private readonly long[] _xTies = new long[Lanes];
-        private int _maxCount;                      // the largest multiplicity in the batch
-        private readonly long[][] _yTies;
-        private readonly long[][] _jointTies;
+
+        // Lane path: eight resamples, [position × 8 + lane].
+        private readonly byte[] _laneCounts;
+        private readonly int[] _laneRanks;
+        private readonly int[] _fenwick;
+        private readonly bool[] _overflow = new bool[Lanes];
 
         public Workspace(ResampledMetrics owner)
         {
             _owner = owner;
-            int n = owner._n;
-            Items = new Item[n];
-            _weights = new double[n];
-            int models = owner._models.Length;
-            _yTies = new long[models][];
-            _jointTies = new long[models][];
-            _scalarDiscordant = new long[models][];
-            for (int m = 0; m < models; m++)
+            _n = owner._n;
+            int maxGroups = owner._models.Length == 0 ? 0 : owner._models.Max(m => m.Groups);
+            _counts = new int[_n];
+            _ranks = new int[_n];
+            _weights = new double[_n];
+            _tree = owner._kendall ? new long[maxGroups + 1] : [];
+            _jointWeights = owner._kendall ? new long[owner._models.Max(m => m.JointGroups)] : [];
+            if (owner.LanesApply)
             {
-                _yTies[m] = new long[Lanes];
-                _jointTies[m] = new long[Lanes];
-                _scalarDiscordant[m] = new long[Lanes];
-            }
-            if (owner._kendall)
-            {
-                _laneCounts = new byte[n * Lanes];
-                _fenwick = new int[(owner._models.Max(m => m.Groups) + 1) * Lanes];
-                _jointWeights = new long[owner._models.Max(m => m.JointGroups)];
+                _laneCounts = new byte[_n * Lanes];
+                _laneRanks = new int[_n * Lanes];
+                _fenwick = owner._kendall ? new int[(maxGroups + 1) * Lanes] : [];
             }
             else
             {
                 _laneCounts = [];
+                _laneRanks = [];
                 _fenwick = [];
-                _jointWeights = [];
             }
         }
 
-        /// <summary>Resets the per-batch state.</summary>
-        public void StartBatch()
+        /// <summary>Evaluates resamples first … first + lanes − 1.</summary>
+        public void RunBatch(double[][][] output, ulong seed, int first, int lanes)
         {
-            _maxCount = 0;
-            Array.Clear(_laneScalar);
+            if (!_owner.LanesApply)
+            {
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    DrawScalar(seed, first + lane);
+                    EvaluateScalar(output, first + lane);
+                }
+                return;
+            }
+            DrawLanes(seed, first, lanes);
+            EvaluateLanes(output, first, lanes);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                if (!_overflow[lane])
+                    continue;
+                // A multiplicity above 255 does not fit its byte lane: redo this resample in 64-bit scalars.
+                DrawScalar(seed, first + lane);
+                EvaluateScalar(output, first + lane);
+            }
         }
 
-        /// <summary>The multiplicities of resample b: n draws from ResampleRandom(seed, b), as Bootstrap.Paired.</summary>
-        public void Draw(ulong seed, int b)
+        /// <summary>Evaluates given multiplicities (by position) into slot 0 of <paramref name="output"/>.</summary>
+        public void EvaluateGiven(double[][][] output, int[] counts, bool scalar)
         {
-            int n = _owner._n;
+            if (scalar || !_owner.LanesApply || counts.Any(c => c > byte.MaxValue))
+            {
+                counts.CopyTo(_counts, 0);
+                EvaluateScalar(output, 0);
+                return;
+            }
+            Array.Clear(_laneCounts);
+            Array.Clear(_overflow);
+            for (int p = 0; p < _n; p++)
+                _laneCounts[p * Lanes] = (byte)counts[p];
+            EvaluateLanes(output, 0, 1);
+        }
+
+        private void DrawScalar(ulong seed, int b)
+        {
+            int n = _n;
             int[] positionOf = _owner._positionOf;
-            Item[] items = Items;
-            for (int p = 0; p < items.Length; p++)
-                items[p].Count = 0;
+            int[] counts = _counts;
+            Array.Clear(counts);
             var rng = new ResampleRandom(seed, (ulong)b);
             for (int i = 0; i < n; i++)
-                items[positionOf[rng.NextInt(n)]].Count++;
+                counts[positionOf[rng.NextInt(n)]]++;
         }
 
-        /// <summary>Spearman, Pearson, MSE and MAE of resample <paramref name="b"/> (in <see cref="Items"/>) for every
-        /// model, and the tie sums and lane copy the batched Kendall pass needs.</summary>
-        public void EvaluateLane(double[][][] output, int b, int lane)
+        /// <summary>The multiplicities of resamples first …: n draws each from ResampleRandom(seed, b), as Bootstrap.Paired.</summary>
+        private void DrawLanes(ulong seed, int first, int lanes)
         {
-            int n = _owner._n;
-            Item[] items = Items;
-            double mid = (n + 1) / 2.0;
-            double[] x = _owner._truth;
-            double[] weights = _weights;
-            bool kendall = _owner._kendall;
-            byte[] laneCounts = _laneCounts;
+            int n = _n;
+            int[] positionOf = _owner._positionOf;
+            byte[] counts = _laneCounts;
+            Array.Clear(counts);
+            Array.Clear(_overflow);
+            // The draws are random accesses: they are taken in blocks whose targets are prefetched a step ahead.
+            Span<int> drawn = stackalloc int[DrawBlock];
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                var rng = new ResampleRandom(seed, (ulong)(first + lane));
+                bool overflow = false;
+                for (int i0 = 0; i0 < n; i0 += DrawBlock)
+                {
+                    int m = Math.Min(DrawBlock, n - i0);
+                    for (int j = 0; j < m; j++)
+                    {
+                        int r = rng.NextInt(n);
+                        drawn[j] = r;
+                        Prefetch(ref positionOf[r]);
+                    }
+                    for (int j = 0; j < m; j++)
+                    {
+                        int q = positionOf[drawn[j]] * Lanes + lane;
+                        drawn[j] = q;
+                        Prefetch(ref counts[q]);
+                    }
+                    for (int j = 0; j < m; j++)
+                    {
+                        if (++counts[drawn[j]] == 0)
+                            overflow = true;
+                    }
+                }
+                _overflow[lane] = overflow;
+            }
+        }
 
-            // Truth: average ranks (centred) by group; Σ(W³ − W) for the rank sum of squares; Σ W(W − 1)/2 ties.
-            long below = 0, cubes = 0, xTies = 0;
-            int max = _maxCount;
-            if (!_owner._truthTied)
+        // ---------------------------------------------------------------- scalar path
+
+        /// <summary>Every metric of the resample in <see cref="_counts"/> (64-bit arithmetic throughout).</summary>
+        private void EvaluateScalar(double[][][] output, int b)
+        {
+            int n = _n;
+            int[] counts = _counts, ranks = _ranks;
+            double[] weights = _weights;
+            long below = 0, cubes = 0, xTies = 0, selfTies = 0;
+            int start = 0;
+            int[] ends = _owner._truthGroupEnds;
+            for (int g = 0; g < ends.Length; g++)
             {
-                for (int p = 0; p < n; p++)
+                int end = ends[g];
+                long w = 0;
+                for (int p = start; p < end; p++)
                 {
-                    int c = items[p].Count;
-                    items[p].TruthRank = (float)(below + (c + 1) * 0.5 - mid);
+                    long c = counts[p];
+                    w += c;
                     weights[p] = c;
-                    cubes += (long)c * c * c - c;
-                    below += c;
-                    if (kendall)
-                    {
-                        laneCounts[p * Lanes + lane] = (byte)c;
-                        max = Math.Max(max, c);
-                    }
+                    selfTies += c * (c - 1) / 2;
                 }
-                if (kendall)
-                    xTies = SelfTies(items);
-            }
-            else
-            {
-                int start = 0;
-                foreach (int end in _owner._truthGroupEnds)
-                {
-                    long w = 0;
-                    for (int p = start; p < end; p++)
-                    {
-                        int c = items[p].Count;
-                        w += c;
-                        weights[p] = c;
-                        if (kendall)
-                        {
-                            laneCounts[p * Lanes + lane] = (byte)c;
-                            max = Math.Max(max, c);
-                        }
-                    }
-                    float rank = (float)(below + (w + 1) * 0.5 - mid);
-                    for (int p = start; p < end; p++)
-                        items[p].TruthRank = rank;
-                    cubes += w * w * w - w;
-                    xTies += w * (w - 1) / 2;
-                    below += w;
-                    start = end;
-                }
-            }
-            if (kendall && max > byte.MaxValue)
-            {
-                // A multiplicity does not fit its byte lane: count this resample's discordant pairs now, in 64-bit.
-                _laneScalar[lane] = true;
-                for (int m = 0; m < _owner._models.Length; m++)
-                    _scalarDiscordant[m][lane] = DiscordantOfItems(_owner._models[m]);
-            }
-            else
-            {
-                _maxCount = max;
+                int rank2 = (int)(2 * below + w - n);
+                for (int p = start; p < end; p++)
+                    ranks[p] = rank2;
+                cubes += w * w * w - w;
+                xTies += w * (w - 1) / 2;
+                below += w;
+                start = end;
             }
             double full = ((double)n * n * n - n) / 12;
             double sxx = full - cubes / 12.0;
-            _xTies[lane] = xTies;
 
             for (int m = 0; m < _owner._models.Length; m++)
             {
                 Model model = _owner._models[m];
                 double[][] slots = output[m];
-
-                // Spearman: one pass over the model's sorted order; Σ c·(rx − mid)·(ry − mid).
                 int[] sorted = model.SortedPositions;
-                double sxy = 0, syy;
-                long rankBelow = 0;
-                if (model.Groups == n)
+                double sxy4 = 0;
+                long rankBelow = 0, yCubes = 0, yTies = 0;
+                int k0 = 0;
+                foreach (int end in model.GroupEnds)
                 {
-                    for (int k = 0; k < sorted.Length; k++)
+                    long w = 0;
+                    double t = 0;
+                    for (int k = k0; k < end; k++)
                     {
-                        Item item = items[sorted[k]];
-                        int w = item.Count;
-                        sxy += w * (rankBelow + (w + 1) * 0.5 - mid) * item.TruthRank;
-                        rankBelow += w;
+                        int q = sorted[k];
+                        w += counts[q];
+                        t += (double)counts[q] * ranks[q];
                     }
-                    // Only copies of the same item tie in the model: the truth's Σ(W³ − W) unless the truth has ties.
-                    syy = _owner._truthTied ? full - LaneCubes(items) / 12.0 : sxx;
-                    _yTies[m][lane] = kendall ? SelfTies(items) : 0;
+                    sxy4 += t * (2 * rankBelow + w - n);
+                    yCubes += w * w * w - w;
+                    yTies += w * (w - 1) / 2;
+                    rankBelow += w;
+                    k0 = end;
                 }
-                else
-                {
-                    long yCubes = 0, yTies = 0;
-                    int k0 = 0;
-                    foreach (int end in model.GroupEnds)
-                    {
-                        long w = 0;
-                        double truthRankSum = 0;
-                        for (int k = k0; k < end; k++)
-                        {
-                            Item item = items[sorted[k]];
-                            w += item.Count;
-                            truthRankSum += item.Count * (double)item.TruthRank;
-                        }
-                        sxy += (rankBelow + (w + 1) * 0.5 - mid) * truthRankSum;
-                        yCubes += w * w * w - w;
-                        yTies += w * (w - 1) / 2;
-                        rankBelow += w;
-                        k0 = end;
-                    }
-                    syy = full - yCubes / 12.0;
-                    _yTies[m][lane] = yTies;
-                }
-                slots[Spearman][b] = Correlation(sxy, sxx, syy);
-                if (kendall)
-                    _jointTies[m][lane] = JointTies(model, items);
-                else
-                    slots[Kendall][b] = double.NaN;
-            }
-
-            // The streaming passes after every model's gather over Items, which then stays in cache.
-            for (int m = 0; m < _owner._models.Length; m++)
-            {
-                Model model = _owner._models[m];
-                double[][] slots = output[m];
-                // Pearson, MSE, MAE: one vectorised pass of weighted sums about the full-data means (the shift keeps
-                // the centred sums accurate: sxx = Σc·dx² − (Σc·dx)²/n with Σc·dx small).
-                var sums = WeightedSums(weights, x, model.Values, _owner._truthMean, model.Mean);
+                slots[Spearman][b] = Correlation(sxy4 / 4, sxx, full - yCubes / 12.0);
+                var sums = WeightedSums(weights, _owner._truth, model.Values, _owner._truthMean, model.Mean);
                 slots[Pearson][b] = Correlation(sums.Sxy - sums.Sx * sums.Sy / n, sums.Sxx - sums.Sx * sums.Sx / n, sums.Syy - sums.Sy * sums.Sy / n);
                 slots[Mse][b] = sums.Squared / n;
                 slots[Mae][b] = sums.Absolute / n;
+                slots[Kendall][b] = _owner._kendall
+                    ? TauB(DiscordantScalar(model), xTies, yTies, JointTiesScalar(model, selfTies))
+                    : double.NaN;
             }
         }
 
-        /// <summary>Σ c(c − 1)/2: pairs formed by the copies of the same item (tied in every variable).</summary>
-        private static long SelfTies(Item[] items)
+        private long DiscordantScalar(Model model)
         {
-            long ties = 0;
-            for (int p = 0; p < items.Length; p++)
+            int groups = model.Groups;
+            long[] tree = _tree;
+            Array.Clear(tree, 0, groups + 1);
+            int[] counts = _counts, fenwickIndex = model.FenwickIndex;
+            long inserted = 0, discordant = 0;
+            int start = 0;
+            foreach (int end in _owner._truthGroupEnds)
             {
-                long c = items[p].Count;
-                ties += c * (c - 1);
+                // Items tied in the truth are not discordant with each other: query the group, then insert it.
+                for (int p = start; p < end; p++)
+                {
+                    long c = counts[p];
+                    if (c == 0)
+                        continue;
+                    long atMost = 0;
+                    for (int j = fenwickIndex[p]; j > 0; j -= j & -j)
+                        atMost += tree[j];
+                    discordant += c * (inserted - atMost);
+                }
+                for (int p = start; p < end; p++)
+                {
+                    long c = counts[p];
+                    if (c == 0)
+                        continue;
+                    for (int j = fenwickIndex[p]; j <= groups; j += j & -j)
+                        tree[j] += c;
+                    inserted += c;
+                }
+                start = end;
             }
-            return ties / 2;
+            return discordant;
         }
 
-        /// <summary>Σ (c³ − c) over single items.</summary>
-        private static long LaneCubes(Item[] items)
-        {
-            long cubes = 0;
-            for (int p = 0; p < items.Length; p++)
-            {
-                long c = items[p].Count;
-                cubes += c * c * c - c;
-            }
-            return cubes;
-        }
-
-        /// <summary>Pairs tied in both the truth and the model: Σ W(W − 1)/2 over the joint groups.</summary>
-        private long JointTies(Model model, Item[] items)
+        private long JointTiesScalar(Model model, long selfTies)
         {
             if (model.JointIds.Length == 0)
-                return SelfTies(items);
+                return selfTies;
             long[] joint = _jointWeights;
             Array.Clear(joint, 0, model.JointGroups);
-            int[] ids = model.JointIds;
-            for (int p = 0; p < items.Length; p++)
-                joint[ids[p]] += items[p].Count;
+            int[] ids = model.JointIds, counts = _counts;
+            for (int p = 0; p < counts.Length; p++)
+                joint[ids[p]] += counts[p];
             long ties = 0;
             for (int g = 0; g < model.JointGroups; g++)
                 ties += joint[g] * (joint[g] - 1) / 2;
             return ties;
         }
 
-        /// <summary>
-        /// Kendall's tau-b of the <paramref name="lanes"/> resamples of the batch starting at <paramref name="first"/>
-        /// for every model: c-weighted discordant pairs counted with one Fenwick tree of 8 × 32-bit lanes.
-        /// </summary>
-        public void KendallBatch(double[][][] output, int first, int lanes)
+        // ---------------------------------------------------------------- lane path
+
+        /// <summary>Every metric of the resamples in <see cref="_laneCounts"/> (lanes 0 … lanes − 1).</summary>
+        private void EvaluateLanes(double[][][] output, int first, int lanes)
         {
-            if (!_owner._kendall)
-                return;
-            int n = _owner._n;
-            byte[] counts = _laneCounts;
-            if (lanes < Lanes)
-            {
-                // Unused lanes count nothing.
-                for (int p = 0; p < n; p++)
-                    counts.AsSpan(p * Lanes + lanes, Lanes - lanes).Clear();
-            }
-            long total = (long)n * (n - 1) / 2;
-            Span<long> discordant = stackalloc long[Lanes];
+            int n = _n;
+                Span<long> cubes = stackalloc long[Lanes], xTies = stackalloc long[Lanes];
+            Span<long> selfCubes = stackalloc long[Lanes], selfTies = stackalloc long[Lanes];
+            TruthLanes(cubes, xTies, selfCubes, selfTies);
+            double full = ((double)n * n * n - n) / 12;
+
+            Span<double> sxy4 = stackalloc double[Lanes];
+            Span<long> yCubes = stackalloc long[Lanes], yTies = stackalloc long[Lanes];
+            Span<long> discordant = stackalloc long[Lanes], jointTies = stackalloc long[Lanes];
+            Span<double> sums = stackalloc double[7 * Lanes];
             for (int m = 0; m < _owner._models.Length; m++)
             {
                 Model model = _owner._models[m];
-                Discordant(model, discordant);
+                double[][] slots = output[m];
+                SpearmanLanes(model, sxy4, yCubes, yTies, selfCubes, selfTies);
+                PearsonLanes(model, sums);
+                if (_owner._kendall)
+                {
+                    DiscordantLanes(model, discordant);
+                    JointTiesLanes(model, selfTies, jointTies, lanes);
+                }
                 for (int lane = 0; lane < lanes; lane++)
                 {
-                    long xTies = _xTies[lane], yTies = _yTies[m][lane];
-                    long pairs = _laneScalar[lane] ? _scalarDiscordant[m][lane] : discordant[lane];
-                    double tau = double.NaN;
-                    if (xTies != total && yTies != total)
-                    {
-                        double numerator = total - xTies - yTies + _jointTies[m][lane] - 2.0 * pairs;
-                        tau = Math.Clamp(numerator / Math.Sqrt(total - xTies) / Math.Sqrt(total - yTies), -1.0, 1.0);
-                    }
-                    output[m][Kendall][first + lane] = tau;
+                    if (_overflow[lane])
+                        continue;
+                    int b = first + lane;
+                    slots[Spearman][b] = Correlation(sxy4[lane] / 4, full - cubes[lane] / 12.0, full - yCubes[lane] / 12.0);
+                    double sx = sums[lane], sy = sums[Lanes + lane];
+                    slots[Pearson][b] = Correlation(sums[4 * Lanes + lane] - sx * sy / n, sums[2 * Lanes + lane] - sx * sx / n, sums[3 * Lanes + lane] - sy * sy / n);
+                    slots[Mse][b] = sums[5 * Lanes + lane] / n;
+                    slots[Mae][b] = sums[6 * Lanes + lane] / n;
+                    slots[Kendall][b] = _owner._kendall ? TauB(discordant[lane], xTies[lane], yTies[lane], jointTies[lane]) : double.NaN;
                 }
             }
         }
 
-        /// <summary>Per lane, Σ c_i·c_j over pairs with truth_i &lt; truth_j and model_i &gt; model_j.</summary>
-        private void Discordant(Model model, Span<long> result)
+        /// <summary>
+        /// The doubled centred truth ranks 2·rank − (n + 1) of every lane (exact 32-bit integers), and per lane
+        /// Σ(W³ − W) and Σ W(W − 1)/2 over the truth's groups and over single items.
+        /// </summary>
+        private void TruthLanes(Span<long> cubes, Span<long> ties, Span<long> selfCubes, Span<long> selfTies)
         {
-            int n = _owner._n;
-            // c·(inserted − atMost) ≤ (max c)·n must fit a 32-bit lane, and so must the sum of `period` of them.
-            long bound = (long)Math.Max(1, _maxCount) * n;
-            if (bound >= LaneBound)
+            int n = _n;
+            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(_laneCounts);
+            ref int rankRef = ref MemoryMarshal.GetArrayDataReference(_laneRanks);
+            var below2 = Vector256.Create(-n);        // 2·below − n
+            var one = Vector256<int>.One;
+            Vector256<int> cubeSum = default, tieSum = default;
+            Vector256<long> cubesLo = default, cubesHi = default, tiesLo = default, tiesHi = default;
+            int pending = 0;
+            // c ≤ 255: c³ − c < 2²⁴ and c(c − 1)/2 < 2¹⁵, so 64 positions sum safely in 32 bits.
+            void Flush(ref Vector256<int> cs, ref Vector256<int> ts, ref Vector256<long> cl, ref Vector256<long> ch, ref Vector256<long> tl, ref Vector256<long> th)
             {
-                DiscordantScalar(model, result);
+                var (a, b) = Vector256.Widen(cs);
+                cl += a;
+                ch += b;
+                (a, b) = Vector256.Widen(ts);
+                tl += a;
+                th += b;
+                cs = default;
+                ts = default;
+            }
+            if (!_owner._truthTied)
+            {
+                for (int p = 0; p < n; p++)
+                {
+                    var c = LoadLanes(ref Unsafe.Add(ref countRef, p * Lanes));
+                    (below2 + c).StoreUnsafe(ref Unsafe.Add(ref rankRef, p * Lanes));
+                    below2 += c + c;
+                    cubeSum += (c - one) * c * (c + one);
+                    tieSum += Vector256.ShiftRightLogical(c * (c - one), 1);
+                    if (++pending == 64)
+                    {
+                        Flush(ref cubeSum, ref tieSum, ref cubesLo, ref cubesHi, ref tiesLo, ref tiesHi);
+                        pending = 0;
+                    }
+                }
+                Flush(ref cubeSum, ref tieSum, ref cubesLo, ref cubesHi, ref tiesLo, ref tiesHi);
+                Store(cubesLo, cubesHi, selfCubes);
+                Store(tiesLo, tiesHi, selfTies);
+                selfCubes.CopyTo(cubes);
+                selfTies.CopyTo(ties);
                 return;
             }
-            int period = (int)Math.Clamp(int.MaxValue / bound, 1, 256);
+            cubes.Clear();
+            ties.Clear();
+            int start = 0;
+            foreach (int end in _owner._truthGroupEnds)
+            {
+                var w = Vector256<int>.Zero;
+                for (int p = start; p < end; p++)
+                {
+                    var c = LoadLanes(ref Unsafe.Add(ref countRef, p * Lanes));
+                    w += c;
+                    cubeSum += (c - one) * c * (c + one);
+                    tieSum += Vector256.ShiftRightLogical(c * (c - one), 1);
+                    if (++pending == 64)
+                    {
+                        Flush(ref cubeSum, ref tieSum, ref cubesLo, ref cubesHi, ref tiesLo, ref tiesHi);
+                        pending = 0;
+                    }
+                }
+                var rank2 = below2 + w;
+                for (int p = start; p < end; p++)
+                    rank2.StoreUnsafe(ref Unsafe.Add(ref rankRef, p * Lanes));
+                below2 += w + w;
+                for (int lane = 0; lane < Lanes; lane++)
+                {
+                    long wl = w.GetElement(lane);
+                    cubes[lane] += wl * wl * wl - wl;
+                    ties[lane] += wl * (wl - 1) / 2;
+                }
+                start = end;
+            }
+            Flush(ref cubeSum, ref tieSum, ref cubesLo, ref cubesHi, ref tiesLo, ref tiesHi);
+            Store(cubesLo, cubesHi, selfCubes);
+            Store(tiesLo, tiesHi, selfTies);
+        }
+
+        /// <summary>Per lane, 4·Σ c·(rx − mid)·(ry − mid) and the model's Σ(W³ − W), Σ W(W − 1)/2.</summary>
+        private void SpearmanLanes(Model model, Span<double> sxy4, Span<long> yCubes, Span<long> yTies, Span<long> selfCubes, Span<long> selfTies)
+        {
+            int n = _n;
+            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(_laneCounts);
+            ref int rankRef = ref MemoryMarshal.GetArrayDataReference(_laneRanks);
+            int[] sorted = model.SortedPositions;
+            var below2 = Vector256.Create(-n);
+            Vector256<double> lo = default, hi = default;
+            if (model.Groups == n)
+            {
+                // No ties among the predictions: every group is one item (and only its copies tie).
+                for (int k = 0; k < sorted.Length; k++)
+                {
+                    var c = GatherSorted(sorted, k, ref countRef, ref rankRef, out var rx);
+                    var (t0, t1) = ToDouble(c * rx);            // |c·rx2| ≤ 255·2²¹ < 2³¹
+                    var (r0, r1) = ToDouble(below2 + c);
+                    lo += t0 * r0;
+                    hi += t1 * r1;
+                    below2 += c + c;
+                }
+                selfCubes.CopyTo(yCubes);
+                selfTies.CopyTo(yTies);
+            }
+            else
+            {
+                yCubes.Clear();
+                yTies.Clear();
+                int k0 = 0;
+                foreach (int end in model.GroupEnds)
+                {
+                    var w = Vector256<int>.Zero;
+                    Vector256<double> s0 = default, s1 = default;
+                    for (int k = k0; k < end; k++)
+                    {
+                        var c = GatherSorted(sorted, k, ref countRef, ref rankRef, out var rx);
+                        var (t0, t1) = ToDouble(c * rx);
+                        s0 += t0;
+                        s1 += t1;
+                        w += c;
+                    }
+                    var (r0, r1) = ToDouble(below2 + w);
+                    lo += s0 * r0;
+                    hi += s1 * r1;
+                    below2 += w + w;
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        long wl = w.GetElement(lane);
+                        yCubes[lane] += wl * wl * wl - wl;
+                        yTies[lane] += wl * (wl - 1) / 2;
+                    }
+                    k0 = end;
+                }
+            }
+            lo.CopyTo(sxy4);
+            hi.CopyTo(sxy4[4..]);
+        }
+
+        /// <summary>The lane counts and truth ranks of the k-th position in a model's order, prefetching a few ahead.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<int> GatherSorted(int[] sorted, int k, ref byte countRef, ref int rankRef, out Vector256<int> rank)
+        {
+            if (k + Ahead < sorted.Length)
+            {
+                int ahead = sorted[k + Ahead] * Lanes;
+                Prefetch(ref Unsafe.Add(ref countRef, ahead));
+                Prefetch(ref Unsafe.Add(ref rankRef, ahead));
+            }
+            int q = sorted[k] * Lanes;
+            rank = Vector256.LoadUnsafe(ref Unsafe.Add(ref rankRef, q));
+            return LoadLanes(ref Unsafe.Add(ref countRef, q));
+        }
+
+        /// <summary>Per lane the seven weighted sums of <see cref="WeightedSums"/>, laid out [sum × 8 + lane].</summary>
+        private void PearsonLanes(Model model, Span<double> sums)
+        {
+            int n = _n;
+            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(_laneCounts);
+            double[] x = _owner._truth, y = model.Values;
+            double xShift = _owner._truthMean, yShift = model.Mean;
+            Span<Vector256<double>> acc = stackalloc Vector256<double>[14];
+            acc.Clear();
+            for (int p = 0; p < n; p++)
+            {
+                var (c0, c1) = ToDouble(LoadLanes(ref Unsafe.Add(ref countRef, p * Lanes)));
+                double dx = x[p] - xShift, dy = y[p] - yShift, e = y[p] - x[p];
+                var vdx = Vector256.Create(dx);
+                var vdy = Vector256.Create(dy);
+                var vae = Vector256.Create(Math.Abs(e));
+                var vdx2 = Vector256.Create(dx * dx);
+                var vdy2 = Vector256.Create(dy * dy);
+                var vdxy = Vector256.Create(dx * dy);
+                var ve2 = Vector256.Create(e * e);
+                acc[0] += c0 * vdx;
+                acc[1] += c1 * vdx;
+                acc[2] += c0 * vdy;
+                acc[3] += c1 * vdy;
+                acc[4] += c0 * vdx2;
+                acc[5] += c1 * vdx2;
+                acc[6] += c0 * vdy2;
+                acc[7] += c1 * vdy2;
+                acc[8] += c0 * vdxy;
+                acc[9] += c1 * vdxy;
+                acc[10] += c0 * ve2;
+                acc[11] += c1 * ve2;
+                acc[12] += c0 * vae;
+                acc[13] += c1 * vae;
+            }
+            for (int s = 0; s < 7; s++)
+            {
+                acc[2 * s].CopyTo(sums.Slice(s * Lanes, 4));
+                acc[2 * s + 1].CopyTo(sums.Slice(s * Lanes + 4, 4));
+            }
+        }
+
+        /// <summary>Per lane, Σ c_i·c_j over pairs with truth_i &lt; truth_j and model_i &gt; model_j.</summary>
+        private void DiscordantLanes(Model model, Span<long> result)
+        {
+            int n = _n;
             int groups = model.Groups;
             int[] tree = _fenwick;
             Array.Clear(tree, 0, (groups + 1) * Lanes);
-            byte[] counts = _laneCounts;
             int[] fenwickIndex = model.FenwickIndex;
             ref int treeRef = ref MemoryMarshal.GetArrayDataReference(tree);
-            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(counts);
+            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(_laneCounts);
             var inserted = Vector256<int>.Zero;
             var sum = Vector256<int>.Zero;
             Vector256<long> lower = Vector256<long>.Zero, upper = Vector256<long>.Zero;
+            // c·(inserted − atMost) ≤ 255·n < 2³¹ for n < 2²¹; `period` of them are summed in 32 bits before widening.
+            int period = (int)Math.Clamp(int.MaxValue / (255L * Math.Max(1, n)), 1, 256);
             int pending = 0;
             int start = 0;
-            int[] ends = _owner._truthTied ? _owner._truthGroupEnds : [];
+            int[] ends = _owner._truthGroupEnds;
+            bool tied = _owner._truthTied;
             int g = 0;
             while (start < n)
             {
                 // Items tied in the truth are not discordant with each other: query the group, then insert it.
-                int end = _owner._truthTied ? ends[g++] : start + 1;
+                int end = tied ? ends[g++] : start + 1;
                 for (int p = start; p < end; p++)
                 {
+                    if (p + Ahead < n)
+                        Prefetch(ref Unsafe.Add(ref treeRef, fenwickIndex[p + Ahead] * Lanes));
                     var c = LoadLanes(ref Unsafe.Add(ref countRef, p * Lanes));
                     var atMost = Vector256<int>.Zero;
                     for (int j = fenwickIndex[p]; j > 0; j -= j & -j)
@@ -511,7 +707,10 @@ internal sealed class ResampledMetrics
                     sum += c * (inserted - atMost);
                     if (++pending == period)
                     {
-                        Flush(ref sum, ref lower, ref upper);
+                        var (a, b) = Vector256.Widen(sum);
+                        lower += a;
+                        upper += b;
+                        sum = default;
                         pending = 0;
                     }
                 }
@@ -527,48 +726,58 @@ internal sealed class ResampledMetrics
                 }
                 start = end;
             }
-            Flush(ref sum, ref lower, ref upper);
-            for (int lane = 0; lane < 4; lane++)
+            var (l, u) = Vector256.Widen(sum);
+            Store(lower + l, upper + u, result);
+        }
+
+        private void JointTiesLanes(Model model, Span<long> selfTies, Span<long> result, int lanes)
+        {
+            if (model.JointIds.Length == 0)
             {
-                result[lane] = lower.GetElement(lane);
-                result[lane + 4] = upper.GetElement(lane);
+                selfTies.CopyTo(result);
+                return;
+            }
+            long[] joint = _jointWeights;
+            int[] ids = model.JointIds;
+            byte[] counts = _laneCounts;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                Array.Clear(joint, 0, model.JointGroups);
+                for (int p = 0; p < _n; p++)
+                    joint[ids[p]] += counts[p * Lanes + lane];
+                long ties = 0;
+                for (int g = 0; g < model.JointGroups; g++)
+                    ties += joint[g] * (joint[g] - 1) / 2;
+                result[lane] = ties;
             }
         }
 
-        /// <summary>The same count lane by lane in 64-bit arithmetic (for multiplicities too large for 32-bit lanes).</summary>
-        private void DiscordantScalar(Model model, Span<long> result)
+        // ---------------------------------------------------------------- shared helpers
+
+        private double TauB(long discordant, long xTies, long yTies, long jointTies)
         {
-            int n = _owner._n;
-            int groups = model.Groups;
-            var tree = new long[groups + 1];
-            byte[] counts = _laneCounts;
-            int[] ends = _owner._truthTied ? _owner._truthGroupEnds : Enumerable.Range(1, n).ToArray();
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                Array.Clear(tree);
-                long inserted = 0, discordant = 0;
-                int start = 0;
-                foreach (int end in ends)
-                {
-                    for (int p = start; p < end; p++)
-                    {
-                        long c = counts[p * Lanes + lane];
-                        long atMost = 0;
-                        for (int j = model.FenwickIndex[p]; j > 0; j -= j & -j)
-                            atMost += tree[j];
-                        discordant += c * (inserted - atMost);
-                    }
-                    for (int p = start; p < end; p++)
-                    {
-                        long c = counts[p * Lanes + lane];
-                        for (int j = model.FenwickIndex[p]; j <= groups; j += j & -j)
-                            tree[j] += c;
-                        inserted += c;
-                    }
-                    start = end;
-                }
-                result[lane] = discordant;
-            }
+            long total = (long)_n * (_n - 1) / 2;
+            if (xTies == total || yTies == total)
+                return double.NaN;
+            double numerator = total - xTies - yTies + jointTies - 2.0 * discordant;
+            return Math.Clamp(numerator / Math.Sqrt(total - xTies) / Math.Sqrt(total - yTies), -1.0, 1.0);
+        }
+
+        private static void Store(Vector256<long> lower, Vector256<long> upper, Span<long> destination)
+        {
+            lower.CopyTo(destination);
+            upper.CopyTo(destination[4..]);
+        }
+
+        private const int DrawBlock = 64;
+        private const int Ahead = 16;
+
+        /// <summary>Asks for the cache line of <paramref name="target"/> (a hint; no effect without SSE).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void Prefetch<T>(ref T target)
+        {
+            if (Sse.IsSupported)
+                Sse.Prefetch0(Unsafe.AsPointer(ref target));
         }
 
         /// <summary>The eight byte lanes at <paramref name="source"/> widened to 32-bit integers.</summary>
@@ -581,43 +790,13 @@ internal sealed class ResampledMetrics
             return Vector256.WidenLower(Vector128.WidenLower(bytes).ToVector256Unsafe()).AsInt32();
         }
 
-        /// <summary>The discordant pairs of the resample now in <see cref="Items"/>, in 64-bit arithmetic.</summary>
-        private long DiscordantOfItems(Model model)
+        /// <summary>The eight 32-bit lanes as two vectors of four doubles (exact).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector256<double> Lower, Vector256<double> Upper) ToDouble(Vector256<int> v)
         {
-            int n = _owner._n;
-            int groups = model.Groups;
-            var tree = new long[groups + 1];
-            int[] ends = _owner._truthTied ? _owner._truthGroupEnds : Enumerable.Range(1, n).ToArray();
-            long inserted = 0, discordant = 0;
-            int start = 0;
-            foreach (int end in ends)
-            {
-                for (int p = start; p < end; p++)
-                {
-                    long c = Items[p].Count;
-                    long atMost = 0;
-                    for (int j = model.FenwickIndex[p]; j > 0; j -= j & -j)
-                        atMost += tree[j];
-                    discordant += c * (inserted - atMost);
-                }
-                for (int p = start; p < end; p++)
-                {
-                    long c = Items[p].Count;
-                    for (int j = model.FenwickIndex[p]; j <= groups; j += j & -j)
-                        tree[j] += c;
-                    inserted += c;
-                }
-                start = end;
-            }
-            return discordant;
-        }
-
-        private static void Flush(ref Vector256<int> sum, ref Vector256<long> lower, ref Vector256<long> upper)
-        {
-            (Vector256<long> lo, Vector256<long> hi) = Vector256.Widen(sum);
-            lower += lo;
-            upper += hi;
-            sum = Vector256<int>.Zero;
+            if (Avx.IsSupported)
+                return (Avx.ConvertToVector256Double(v.GetLower()), Avx.ConvertToVector256Double(v.GetUpper()));
+            return (Vector256.Create((double)v[0], v[1], v[2], v[3]), Vector256.Create((double)v[4], v[5], v[6], v[7]));
         }
 
         /// <summary>Σc·dx, Σc·dy, Σc·dx², Σc·dy², Σc·dx·dy, Σc·(y − x)², Σc·|y − x| with dx = x − xShift, dy = y − yShift.</summary>

@@ -4,8 +4,9 @@ namespace Rankwise.Correlation;
 /// Kendall's tau rank correlation with its p-value (scipy.stats.kendalltau, scipy 1.10 semantics).
 /// </summary>
 /// <remarks>
-/// <para>Pairs are counted in O(n log n) (dense ranks, counting sort by (x, y), merge-sort count of
-/// discordant pairs) with 64-bit pair counts and 128-bit tie sums, valid for n well beyond 10⁸.</para>
+/// <para>Pairs are counted in O(n log n) (one sort of x carrying the y keys into (x, y) order, then a
+/// parallel merge-sort count of the discordant pairs, which also yields the y tie groups) with 64-bit
+/// pair counts and 128-bit tie sums, valid for n well beyond 10⁸.</para>
 /// <para>p-value: under <see cref="KendallMethod.Asymptotic"/>, z = (P − Q)/√var with the tie-corrected
 /// variance var = [n(n−1)(2n+5) − Σt(t−1)(2t+5) − Σu(u−1)(2u+5)]/18 + 2·T·U/(n(n−1))
 /// + Σt(t−1)(t−2)·Σu(u−1)(u−2)/(9n(n−1)(n−2)) (T, U: pairs tied in x, in y; t, u: tie-group sizes),

@@ -10,8 +10,11 @@ namespace Rankwise.Correlation;
 /// </summary>
 /// <remarks>
 /// <para>With average ranks r, the doubled centred rank d = 2r − (n + 1) is an integer. x is sorted
-/// (<see cref="BucketArgSort"/>) and d_x stored per element as an int; y is then sorted and, bucket by
-/// bucket while the bucket is in cache, Σ d_x·d_y is accumulated in 128-bit integers. The squared
+/// (<see cref="BucketArgSort"/>) and d_x stored per element as an int; y is then sorted with d_x carried
+/// in its sort entries and, bucket by bucket while the bucket is in cache, Σ d_x·d_y is accumulated in
+/// 128-bit integers. An input with at most <see cref="DistinctKeyTable.DefaultMaxDistinct"/> distinct
+/// values is not sorted at all: its d per distinct value comes from a <see cref="DistinctKeyTable"/>, and
+/// the per-element values from lookups in a sequential pass. The squared
 /// sums need no pass at all: Σ d² = (n³ − n − Σ(t³ − t))/3 over the tie-group sizes t. The three
 /// sums are thus exact (= 4× the centred sums of the ranks) and are finished in numpy.corrcoef's
 /// order, so that the result is bit-identical to the two-pass computation on the rank vectors
@@ -43,6 +46,7 @@ internal static class SpearmanKernel
             }
         }
         using var dx = new NativeBuffer<int>(n);
+        using var entries = new NativeBuffer<SortEntry<ulong>>(tableX is null || tableY is null ? n : 0);
         var gate = new object();
         Int128 tiesX = 0, tiesY = 0, cross = 0;
         nint address = (nint)dx.Pointer;
@@ -52,7 +56,7 @@ internal static class SpearmanKernel
         }
         else
         {
-            BucketArgSort.Run(x, parallel: true, (sorted, start) =>
+            BucketArgSort.Run(x, ReadOnlySpan<int>.Empty, entries, parallel: true, (sorted, start) =>
             {
                 Int128 ties = StoreCenteredRanks(sorted, start, n, (int*)address);
                 if (ties != 0)
@@ -66,7 +70,7 @@ internal static class SpearmanKernel
         else
         {
             // y's entries carry d_x instead of the index: no random access into dx.
-            BucketArgSort.Run(y, dx.Span, parallel: true, (sorted, start) =>
+            BucketArgSort.Run(y, dx.Span, entries, parallel: true, (sorted, start) =>
             {
                 Int128 products = CrossProducts(sorted, start, n, out Int128 ties);
                 lock (gate)

@@ -31,7 +31,7 @@ internal delegate void SortedBucketVisitor(ReadOnlySpan<SortEntry<ulong>> sorted
 /// order (key, then index). Data the sample misjudges (e.g. nearly all values in a range far narrower
 /// than the span of a few outliers) end up in a few large buckets, sorted by the MSD radix fallback on
 /// fewer threads: correct, but slower.</para>
-/// <para>The work buffer is a <see cref="NativeBuffer{T}"/> (uninitialised, huge-page advised) of n entries.</para>
+/// <para>The work buffer is an uninitialised <see cref="NativeBuffer{T}"/> of n entries (huge-page advised on Linux).</para>
 /// </remarks>
 internal static class BucketArgSort
 {
@@ -64,12 +64,22 @@ internal static class BucketArgSort
     /// <see cref="SortEntry{TKey}.Index"/> carries <paramref name="payload"/>[i] instead of i (the order is
     /// still the stable order by key, then by i). An empty <paramref name="payload"/> means the indices.
     /// </summary>
-    internal static unsafe void Run(ReadOnlySpan<double> values, ReadOnlySpan<int> payload, bool parallel, SortedBucketVisitor visit)
+    internal static void Run(ReadOnlySpan<double> values, ReadOnlySpan<int> payload, bool parallel, SortedBucketVisitor visit)
+    {
+        using var buffer = new NativeBuffer<SortEntry<ulong>>(values.Length);
+        Run(values, payload, buffer, parallel, visit);
+    }
+
+    /// <summary>
+    /// As <see cref="Run(ReadOnlySpan{double}, ReadOnlySpan{int}, bool, SortedBucketVisitor)"/>, with the
+    /// caller's work buffer (at least values.Length entries), so that consecutive sorts reuse its memory.
+    /// </summary>
+    internal static unsafe void Run(ReadOnlySpan<double> values, ReadOnlySpan<int> payload, NativeBuffer<SortEntry<ulong>> buffer, bool parallel, SortedBucketVisitor visit)
     {
         int n = values.Length;
         if (n == 0) return;
         if (!payload.IsEmpty && payload.Length != n) throw new ArgumentException("payload length differs from values", nameof(payload));
-        using var buffer = new NativeBuffer<SortEntry<ulong>>(n);
+        if (buffer.Length < n) throw new ArgumentException("work buffer shorter than values", nameof(buffer));
         SortEntry<ulong>* entries = buffer.Pointer;
         fixed (double* p = values)
         fixed (int* q = payload)
@@ -81,8 +91,9 @@ internal static class BucketArgSort
                     entries[i].Key = SortKeys.Of(p[i]);
                     entries[i].Index = q == null ? i : q[i];
                 }
-                StableArgSort.Sort(buffer.Span);
-                visit(buffer.Span, 0);
+                var span = new Span<SortEntry<ulong>>(entries, n);
+                StableArgSort.Sort(span);
+                visit(span, 0);
                 return;
             }
             RunLarge(p, q, n, entries, parallel && Environment.ProcessorCount > 1, visit);

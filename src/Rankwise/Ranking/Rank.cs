@@ -9,6 +9,12 @@ namespace Rankwise.Ranking;
 /// passes for large ones; 10⁷ values rank in a fraction of a second.
 /// </summary>
 /// <remarks>
+/// <para>Algorithms: inputs below 2¹⁶ values and inputs containing NaN are ranked through a stable radix argsort
+/// of (key, index) pairs. Larger float64 inputs with at most 16,384 distinct values are ranked from a hash
+/// table of the distinct values (no sort: two sequential passes); other large float64 inputs through a
+/// parallel bucketed sample sort whose buckets are ranked while in cache (large float32 inputs are first
+/// widened, exactly, to float64). All paths give identical
+/// results: the ranks are exact integers or half-integers.</para>
 /// <para>NaN handling follows scipy 1.10's <c>nan_policy</c>:</para>
 /// <list type="bullet">
 /// <item><see cref="NanPolicy.Propagate"/> (default): if any value is NaN, every rank is NaN.</item>
@@ -67,15 +73,8 @@ public static class Rank
     /// <inheritdoc cref="RankDataInPlace(ReadOnlySpan{double}, Span{double}, Ties, NanPolicy)"/>
     public static void RankDataInPlace(ReadOnlySpan<float> values, Span<double> ranks, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
-        int[] pooled = ArrayPool<int>.Shared.Rent(values.Length);
-        try
-        {
-            RankDataInPlace(values, ranks, pooled.AsSpan(0, values.Length), ties, nanPolicy);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(pooled);
-        }
+        CheckBuffers(values.Length, ranks.Length, values.Length);
+        RankCore(values, ranks, Span<int>.Empty, ties, nanPolicy);
     }
 
     /// <summary>
@@ -193,18 +192,42 @@ public static class Rank
     public static void RankDataInPlace(ReadOnlySpan<float> values, Span<double> ranks, Span<int> indexScratch, Ties ties = Ties.Average, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
         CheckBuffers(values.Length, ranks.Length, indexScratch.Length);
+        RankCore(values, ranks, indexScratch[..values.Length], ties, nanPolicy);
+    }
+
+    /// <summary>float32 counterpart of <see cref="RankCore(ReadOnlySpan{double}, Span{double}, Span{int}, Ties, NanPolicy)"/>:
+    /// large NaN-free inputs are widened (exactly) to float64 and take its fast paths.</summary>
+    private static unsafe void RankCore(ReadOnlySpan<float> values, Span<double> ranks, Span<int> argsort, Ties ties, NanPolicy nanPolicy)
+    {
         int n = values.Length;
-        if (!ApplyNanPolicy(FirstNaN(values), n, ranks, nanPolicy)) return;
+        int firstNaN = FirstNaN(values);
+        if (!ApplyNanPolicy(firstNaN, n, ranks, nanPolicy)) return;
+        if (firstNaN < 0 && n >= BucketArgSort.MinimumLength)
+        {
+            using var wide = new NativeBuffer<double>(n);
+            fixed (float* v = values)
+            {
+                nint source = (nint)v, target = (nint)wide.Pointer;
+                Chunked.For(n, (from, to) =>
+                {
+                    for (int i = from; i < to; i++) ((double*)target)[i] = ((float*)source)[i];
+                });
+            }
+            RankCore(wide.Span, ranks, argsort, ties, nanPolicy);
+            return;
+        }
+        int[] order = ArrayPool<int>.Shared.Rent(argsort.IsEmpty ? n : 0);
         SortEntry<uint>[] entries = ArrayPool<SortEntry<uint>>.Shared.Rent(n);
         try
         {
             int m = FillEntries(values, entries);
             if (m < n) ranks.Fill(double.NaN);
-            AssignRanks(entries, m, ranks, indexScratch, ties);
+            AssignRanks(entries, m, ranks, argsort.IsEmpty ? order.AsSpan(0, n) : argsort, ties);
         }
         finally
         {
             ArrayPool<SortEntry<uint>>.Shared.Return(entries);
+            ArrayPool<int>.Shared.Return(order);
         }
     }
 

@@ -63,14 +63,17 @@ public class ModelEvaluationTests
             int[] indices = trial == 0 ? Enumerable.Range(0, n).ToArray() : Enumerable.Range(0, n).Select(_ => random.Next(n)).ToArray();
             foreach (int i in indices)
                 counts[i]++;
-            double[][] actual = engine.Evaluate(counts);
             double[] gx = indices.Select(i => truth[i]).ToArray();
-            foreach (var (model, values) in new[] { (0, a), (1, b) })
+            foreach (bool scalar in new[] { false, true })
             {
-                double[] gy = indices.Select(i => values[i]).ToArray();
-                double[] expected = Reference(gx, gy);
-                for (int k = 0; k < expected.Length; k++)
-                    Close(expected[k], actual[model][k], $"n={n} trial={trial} model={model} metric={k}");
+                double[][] actual = engine.Evaluate(counts, scalar);
+                foreach (var (model, values) in new[] { (0, a), (1, b) })
+                {
+                    double[] gy = indices.Select(i => values[i]).ToArray();
+                    double[] expected = Reference(gx, gy);
+                    for (int k = 0; k < expected.Length; k++)
+                        Close(expected[k], actual[model][k], $"n={n} trial={trial} model={model} metric={k} scalar={scalar}");
+                }
             }
         }
     }
@@ -96,22 +99,27 @@ public class ModelEvaluationTests
     }
 
     [Fact]
-    public void WideKendallLanesAndTheScalarFallbackAgree()
+    public void LanesAndTheScalarPathAgree()
     {
         var (truth, a, b) = Data(900, 12, ties: true);
         ModelPredictions[] models = [new("a", a), new("b", b)];
         var options = new EvaluationOptions { Resamples = 37, Seed = 3 };
         var lanes = ModelEvaluation.Evaluate(truth, models, options);
-        long saved = ResampledMetrics.LaneBound;
         try
         {
-            ResampledMetrics.LaneBound = 1;
+            ResampledMetrics.ForceScalar = true;
             var scalar = ModelEvaluation.Evaluate(truth, models, options);
-            Assert.Equal(lanes.Models[1].Metrics[EvaluationMetric.Kendall], scalar.Models[1].Metrics[EvaluationMetric.Kendall]);
+            foreach (EvaluationMetric metric in Enum.GetValues<EvaluationMetric>())
+            {
+                var l = lanes.Models[1].Metrics[metric].Interval!;
+                var s = scalar.Models[1].Metrics[metric].Interval!;
+                Assert.Equal(s.Low, l.Low, 12);
+                Assert.Equal(s.High, l.High, 12);
+            }
         }
         finally
         {
-            ResampledMetrics.LaneBound = saved;
+            ResampledMetrics.ForceScalar = false;
         }
     }
 
@@ -120,7 +128,7 @@ public class ModelEvaluationTests
     {
         var (truth, a, _) = Data(300, 4, ties: true);
         var report = ModelEvaluation.Evaluate(truth, [new ModelPredictions("a", a)], new EvaluationOptions { Resamples = 200, Seed = 9 });
-        var boot = Bootstrap.Paired(truth.Length, idx =>
+        ConfidenceInterval Paired(Func<double[], double[], CorrelationResult> statistic) => Bootstrap.Paired(truth.Length, idx =>
         {
             double[] x = new double[idx.Length], y = new double[idx.Length];
             for (int i = 0; i < idx.Length; i++)
@@ -128,24 +136,20 @@ public class ModelEvaluationTests
                 x[i] = truth[idx[i]];
                 y[i] = a[idx[i]];
             }
-            return SpearmanCorrelation.Compute(x, y).Statistic;
-        }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile });
-        var kendallBoot = Bootstrap.Paired(truth.Length, idx =>
+            return statistic(x, y).Statistic;
+        }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile }).ConfidenceInterval;
+        foreach (var (metric, expected) in new[]
         {
-            double[] x = new double[idx.Length], y = new double[idx.Length];
-            for (int i = 0; i < idx.Length; i++)
-            {
-                x[i] = truth[idx[i]];
-                y[i] = a[idx[i]];
-            }
-            return KendallTau.Compute(x, y).Statistic;
-        }, new BootstrapOptions { Resamples = 200, Seed = 9, Method = BootstrapMethod.Percentile });
-        Assert.Equal(kendallBoot.ConfidenceInterval.Low, report.Models[0].Metrics[EvaluationMetric.Kendall].Interval!.Low, 12);
-        Assert.Equal(kendallBoot.ConfidenceInterval.High, report.Models[0].Metrics[EvaluationMetric.Kendall].Interval!.High, 12);
-        var interval = report.Models[0].Metrics[EvaluationMetric.Spearman].Interval!;
-        Assert.Equal(boot.ConfidenceInterval.Low, interval.Low, 12);
-        Assert.Equal(boot.ConfidenceInterval.High, interval.High, 12);
-        Assert.Equal("percentile", interval.Method);
+            (EvaluationMetric.Spearman, Paired((x, y) => SpearmanCorrelation.Compute(x, y))),
+            (EvaluationMetric.Kendall, Paired((x, y) => KendallTau.Compute(x, y))),
+            (EvaluationMetric.Pearson, Paired((x, y) => PearsonCorrelation.Compute(x, y))),
+        })
+        {
+            var interval = report.Models[0].Metrics[metric].Interval!;
+            Assert.Equal(expected.Low, interval.Low, 12);
+            Assert.Equal(expected.High, interval.High, 12);
+            Assert.Equal("percentile", interval.Method);
+        }
         Assert.Equal(SpearmanCorrelation.Compute(truth, a).Statistic, report.Models[0].Metrics[EvaluationMetric.Spearman].Value);
     }
 

@@ -99,6 +99,11 @@ public class LargeRankingTests
                 Assert.True(order.AsSpan().SequenceEqual(argsort.AsSpan(0, n)), $"{shape} n={n} {ties}: argsort differs");
                 Assert.True(expected[(int)ties].AsSpan().SequenceEqual(Rank.RankData(v, ties)), $"{shape} n={n} {ties}: ranks without argsort differ");
             }
+            // float32: the same as ranking the (exactly) widened values.
+            float[] f = v.Select(d => (float)d).ToArray();
+            double[] widened = f.Select(d => (double)d).ToArray();
+            foreach (Ties ties in Enum.GetValues<Ties>())
+                Assert.True(Rank.RankData(widened, ties).AsSpan().SequenceEqual(Rank.RankData(f, ties)), $"{shape} n={n} {ties}: float32 ranks differ");
             // Aliasing: ranks written over the values.
             double[] copy = (double[])v.Clone();
             Rank.RankDataInPlace(copy, copy);
