@@ -20,13 +20,17 @@ namespace Rankwise.Comparison;
 /// (n³ − n)/12 − Σ_g (W_g³ − W_g)/12. Each model's ranks come from one pass over its own fixed sorted order, during
 /// which Spearman's ρ accumulates as the c-weighted correlation of the two rank vectors — O(n) per resample and model
 /// instead of O(n log n). Pearson, MSE and MAE are c-weighted sums about the full-data means. Kendall's tau-b counts
-/// the c-weighted discordant pairs with a Fenwick tree over the model's dense ranks, visiting the items in truth
-/// order — O(n log n), no sort — and takes the tie terms from the weighted group sizes Σ W(W − 1)/2 (duplicated
-/// items are ties in both variables).</para>
-/// <para>Eight resamples are evaluated together, one per lane: multiplicities in bytes, ranks and Fenwick nodes in
-/// 32-bit integers, sums in doubles, so one gather of the model order serves eight resamples. A resample with a
-/// multiplicity above 255 (astronomically rare for large n), and every resample when n ≥ 2²¹, is evaluated alone in
-/// 64-bit scalars instead; both paths give the same values up to rounding.</para>
+/// the c-weighted discordant pairs by replaying a merge sort of the model's predictions whose merge decisions were
+/// recorded once (one bit per element and level: they depend on the predictions only, never on the weights): when a
+/// left-run element is emitted, it is discordant with every right-run element emitted before it, so each of the
+/// ⌈log₂ n⌉ levels is one sequential pass — O(n log n), no sort, no tree, no random access. Tie terms come from the
+/// weighted group sizes Σ W(W − 1)/2 (duplicated items are ties in both variables).</para>
+/// <para>Resamples are evaluated in groups of eight, one per byte lane (multiplicities in bytes, ranks in 32-bit
+/// integers, sums in doubles), so one gather of the model order serves eight resamples; Kendall's pass replays two
+/// groups (sixteen resamples) per 512-bit vector where AVX-512 is available, and the eight streams of a group are
+/// drawn in lockstep there too (<see cref="ResampleRandomLanes"/>, identical numbers to the scalar generator). A
+/// resample with a multiplicity above 255 (astronomically rare for large n), and every resample when n ≥ 2²¹, is
+/// evaluated alone in 64-bit scalars instead; both paths give the same values up to rounding.</para>
 /// <para>The values equal those of the scipy-semantics functions applied to the gathered resample up to rounding
 /// (≈1e−13 relative); the resamples are the same as Bootstrap.Paired's for the same seed.</para>
 /// </remarks>
@@ -35,12 +39,16 @@ internal sealed class ResampledMetrics
     /// <summary>Metric slots in the output arrays.</summary>
     internal const int Spearman = 0, Kendall = 1, Pearson = 2, Mse = 3, Mae = 4, Count = 5;
 
-    /// <summary>Resamples evaluated together (the lanes of the Kendall pass).</summary>
+    /// <summary>Resamples evaluated together in the byte lanes of one count vector.</summary>
     private const int Lanes = 8;
+
+    /// <summary>Resamples per batch: two lane groups, which Kendall's merge pass replays together (16 lanes).</summary>
+    private const int BatchSize = 2 * Lanes;
 
 
     private readonly int _n;
     private readonly int[] _positionOf;      // item → position in truth order
+    private readonly int[] _itemAt;          // position in truth order → item
     private readonly double[] _truth;        // truth values in truth order
     private readonly int[] _truthGroupEnds;  // end positions of the truth's tie groups
     private readonly bool _truthTied;
@@ -54,6 +62,7 @@ internal sealed class ResampledMetrics
         _kendall = kendall;
         var dense = DenseRanking.Compute(truth);
         int[] order = SortedOrder(dense);
+        _itemAt = order;
         _positionOf = new int[_n];
         _truth = new double[_n];
         for (int p = 0; p < _n; p++)
@@ -72,14 +81,14 @@ internal sealed class ResampledMetrics
     /// </summary>
     public void Run(double[][][] output, int resamples, ulong seed, int? maxDegreeOfParallelism, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        var batches = new double[(resamples + Lanes - 1) / Lanes];
+        var batches = new double[(resamples + BatchSize - 1) / BatchSize];
         ResamplingDriver.Fill(
             batches,
             () => new Workspace(this),
             (workspace, batch) =>
             {
-                int first = batch * Lanes;
-                workspace.RunBatch(output, seed, first, Math.Min(Lanes, resamples - first));
+                int first = batch * BatchSize;
+                workspace.RunBatch(output, seed, first, Math.Min(BatchSize, resamples - first));
                 return 0;
             },
             maxDegreeOfParallelism, progress, cancellationToken);
@@ -106,10 +115,18 @@ internal sealed class ResampledMetrics
 
     /// <summary>Whether the batched path applies: n &lt; 2²¹, so that 255·n fits a 32-bit lane with room to sum, and the
     /// per-thread lane buffers (about 80 bytes per item) stay moderate.</summary>
-    private bool LanesApply => _n < 1 << 21 && !ForceScalar;
+    private bool LanesApply => _n < 1 << 21 && !ForceScalar.Value;
 
-    /// <summary>Forces the scalar path (tests compare the two; the results are identical up to rounding).</summary>
-    internal static bool ForceScalar;
+    /// <summary>Forces the scalar path (tests compare the two; the results are identical up to rounding). Flows with the
+    /// execution context, so a test setting it affects only its own evaluations.</summary>
+    internal static readonly AsyncLocal<bool> ForceScalar = new();
+
+    /// <summary>Forces the portable 8-lane paths (scalar drawing, Kendall one lane group at a time) that machines
+    /// without AVX-512 take; flows with the execution context.</summary>
+    internal static readonly AsyncLocal<bool> ForceNarrow = new();
+
+    /// <summary>Whether the AVX-512 paths (lockstep drawing, 16-lane Kendall pass) are taken.</summary>
+    private static bool Wide => !ForceNarrow.Value && ResampleRandomLanes.IsSupported;
 
     /// <summary>Indices sorted by dense rank (stable).</summary>
     private static int[] SortedOrder(DenseRanking dense)
@@ -143,6 +160,8 @@ internal sealed class ResampledMetrics
         public readonly int[] FenwickIndex = [];    // dense rank + 1, in truth order
         public readonly int[] JointIds = [];        // joint (truth, prediction) tie group, in truth order; empty if none
         public readonly int JointGroups;
+        public readonly int[] MergeStart = [];      // positions in truth order, each truth tie group sorted by prediction
+        public readonly ulong[][] MergeFromLeft = []; // per merge level, bit k: merged element k comes from the left run
 
         public Model(double[] values, int[] truthOrder, DenseRanking truth, bool kendall)
         {
@@ -178,6 +197,62 @@ internal sealed class ResampledMetrics
                 JointIds = ids;
                 JointGroups = seen.Count;
             }
+            (MergeStart, MergeFromLeft) = MergePlan(dense.Ranks, truth.Ranks, truthOrder);
+        }
+
+        /// <summary>
+        /// The data-independent part of a bottom-up merge sort by prediction rank: the start order (truth order, each
+        /// truth tie group sorted by prediction, so that no pair inside a group is an inversion) and, per level of
+        /// run width 1, 2, 4, …, which run every merged element comes from (stable: on equal predictions the left run
+        /// first, so equal predictions never count as discordant).
+        /// </summary>
+        private static (int[] Start, ulong[][] FromLeft) MergePlan(int[] predictionRanks, int[] truthRanks, int[] truthOrder)
+        {
+            int n = predictionRanks.Length;
+            var start = new int[n];
+            var keys = new int[n];
+            for (int p = 0; p < n; p++)
+            {
+                start[p] = p;
+                keys[p] = predictionRanks[p];
+            }
+            for (int g0 = 0; g0 < n;)
+            {
+                int g1 = g0 + 1;
+                int truthRank = truthRanks[truthOrder[g0]];
+                while (g1 < n && truthRanks[truthOrder[g1]] == truthRank)
+                    g1++;
+                if (g1 - g0 > 1)
+                    Array.Sort(keys, start, g0, g1 - g0);
+                g0 = g1;
+            }
+            var levels = new List<ulong[]>();
+            var next = new int[n];
+            for (int width = 1; width < n; width *= 2)
+            {
+                var bits = new ulong[(n + 63) / 64];
+                for (int lo = 0; lo < n; lo += 2 * width)
+                {
+                    int mid = Math.Min(lo + width, n), hi = Math.Min(lo + 2 * width, n);
+                    int l = lo, r = mid;
+                    for (int k = lo; k < hi; k++)
+                    {
+                        bool left = r >= hi || (l < mid && keys[l] <= keys[r]);
+                        if (left)
+                        {
+                            bits[k >> 6] |= 1UL << (k & 63);
+                            next[k] = keys[l++];
+                        }
+                        else
+                        {
+                            next[k] = keys[r++];
+                        }
+                    }
+                }
+                levels.Add(bits);
+                (keys, next) = (next, keys);
+            }
+            return (start, [.. levels]);
         }
     }
 
@@ -195,11 +270,15 @@ internal sealed class ResampledMetrics
         private readonly long[] _tree;
         private readonly long[] _jointWeights;
 
-        // Lane path: eight resamples, [position × 8 + lane].
-        private readonly byte[] _laneCounts;
+        // Lane path: two groups of eight resamples, [position × 8 + lane]; _laneCounts / _overflow is the current group.
+        private readonly byte[][] _groupCounts;
+        private readonly bool[][] _groupOverflow = [new bool[Lanes], new bool[Lanes]];
+        private byte[] _laneCounts;
+        private bool[] _overflow;
         private readonly int[] _laneRanks;
-        private readonly int[] _fenwick;
-        private readonly bool[] _overflow = new bool[Lanes];
+        private readonly byte[] _mergeA, _mergeB;   // both groups' counts in merge order, [k × 16 + lane], two levels
+        private readonly byte[] _itemCounts;        // lane counts by item, [item × 8 + lane], while drawing
+        private readonly long[][] _kendallTerms;    // per model, per lane of the batch: truth ties, model ties, joint ties
 
         public Workspace(ResampledMetrics owner)
         {
@@ -211,41 +290,72 @@ internal sealed class ResampledMetrics
             _weights = new double[_n];
             _tree = owner._kendall ? new long[maxGroups + 1] : [];
             _jointWeights = owner._kendall ? new long[owner._models.Max(m => m.JointGroups)] : [];
+            _kendallTerms = owner._models.Select(_ => new long[3 * BatchSize]).ToArray();
             if (owner.LanesApply)
             {
-                _laneCounts = new byte[_n * Lanes];
+                _groupCounts = [new byte[_n * Lanes], new byte[_n * Lanes]];
                 _laneRanks = new int[_n * Lanes];
-                _fenwick = owner._kendall ? new int[(maxGroups + 1) * Lanes] : [];
+                _itemCounts = ResampleRandomLanes.IsSupported ? new byte[_n * Lanes] : [];
+                _mergeA = owner._kendall ? new byte[_n * BatchSize] : [];
+                _mergeB = owner._kendall ? new byte[_n * BatchSize] : [];
             }
             else
             {
-                _laneCounts = [];
+                _groupCounts = [[], []];
                 _laneRanks = [];
-                _fenwick = [];
+                _itemCounts = [];
+                _mergeA = [];
+                _mergeB = [];
             }
+            _laneCounts = _groupCounts[0];
+            _overflow = _groupOverflow[0];
         }
 
-        /// <summary>Evaluates resamples first … first + lanes − 1.</summary>
-        public void RunBatch(double[][][] output, ulong seed, int first, int lanes)
+        /// <summary>Makes lane group <paramref name="group"/> (0 or 1) the current one.</summary>
+        private void Select(int group)
+        {
+            _laneCounts = _groupCounts[group];
+            _overflow = _groupOverflow[group];
+        }
+
+        /// <summary>Evaluates resamples first … first + count − 1 (count ≤ 16).</summary>
+        public void RunBatch(double[][][] output, ulong seed, int first, int count)
         {
             if (!_owner.LanesApply)
             {
-                for (int lane = 0; lane < lanes; lane++)
+                for (int lane = 0; lane < count; lane++)
                 {
                     DrawScalar(seed, first + lane);
                     EvaluateScalar(output, first + lane);
                 }
                 return;
             }
-            DrawLanes(seed, first, lanes);
-            EvaluateLanes(output, first, lanes);
-            for (int lane = 0; lane < lanes; lane++)
+            for (int group = 0; group < 2; group++)
             {
-                if (!_overflow[lane])
+                int lanes = Math.Clamp(count - group * Lanes, 0, Lanes);
+                Select(group);
+                if (lanes == 0)
+                {
+                    Array.Clear(_overflow);
                     continue;
-                // A multiplicity above 255 does not fit its byte lane: redo this resample in 64-bit scalars.
-                DrawScalar(seed, first + lane);
-                EvaluateScalar(output, first + lane);
+                }
+                DrawLanes(seed, first + group * Lanes, lanes);
+                EvaluateLanes(output, first + group * Lanes, lanes, group);
+            }
+            if (_owner._kendall)
+                KendallLanes(output, first, count);
+            for (int group = 0; group < 2; group++)
+            {
+                int lanes = Math.Clamp(count - group * Lanes, 0, Lanes);
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    if (!_groupOverflow[group][lane])
+                        continue;
+                    // A multiplicity above 255 does not fit its byte lane: redo this resample in 64-bit scalars.
+                    int b = first + group * Lanes + lane;
+                    DrawScalar(seed, b);
+                    EvaluateScalar(output, b);
+                }
             }
         }
 
@@ -258,11 +368,17 @@ internal sealed class ResampledMetrics
                 EvaluateScalar(output, 0);
                 return;
             }
+            Select(1);
+            Array.Clear(_laneCounts);
+            Array.Clear(_overflow);
+            Select(0);
             Array.Clear(_laneCounts);
             Array.Clear(_overflow);
             for (int p = 0; p < _n; p++)
                 _laneCounts[p * Lanes] = (byte)counts[p];
-            EvaluateLanes(output, 0, 1);
+            EvaluateLanes(output, 0, 1, 0);
+            if (_owner._kendall)
+                KendallLanes(output, 0, 1);
         }
 
         private void DrawScalar(ulong seed, int b)
@@ -279,40 +395,98 @@ internal sealed class ResampledMetrics
         /// <summary>The multiplicities of resamples first …: n draws each from ResampleRandom(seed, b), as Bootstrap.Paired.</summary>
         private void DrawLanes(ulong seed, int first, int lanes)
         {
+            Array.Clear(_overflow);
+            if (_itemCounts.Length == 0 || !Wide)
+            {
+                Array.Clear(_laneCounts);
+                for (int lane = 0; lane < lanes; lane++)
+                    _overflow[lane] = DrawLaneScalar(seed, first, lane);
+                return;
+            }
+
+            // Eight streams in lockstep, counted by item (one random increment per draw), then laid out by position.
+            int n = _n;
+            byte[] itemCounts = _itemCounts;
+            Array.Clear(itemCounts);
+            var rng = new ResampleRandomLanes(seed, (ulong)first);
+            var bound = Vector512.Create((ulong)n);
+            var laneIndex = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+            uint suspect = 0, overflow = 0;
+            Span<ulong> drawn = stackalloc ulong[DrawBlock * Lanes];
+            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(itemCounts);
+            for (int i0 = 0; i0 < n; i0 += DrawBlock)
+            {
+                int m = Math.Min(DrawBlock, n - i0);
+                for (int j = 0; j < m; j++)
+                {
+                    var q = Vector512.ShiftLeft(rng.NextInts(bound, ref suspect), 3) + laneIndex;
+                    q.CopyTo(drawn.Slice(j * Lanes, Lanes));
+                }
+                for (int j = 0; j < m * Lanes; j++)
+                    Prefetch(ref Unsafe.Add(ref countRef, (nint)drawn[j]));
+                for (int j = 0; j < m * Lanes; j++)
+                {
+                    if (++Unsafe.Add(ref countRef, (nint)drawn[j]) == 0)
+                        overflow |= 1u << (j & (Lanes - 1));
+                }
+            }
+            int[] itemAt = _owner._itemAt;
+            ref ulong from = ref Unsafe.As<byte, ulong>(ref countRef);
+            ref ulong to = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetArrayDataReference(_laneCounts));
+            for (int p = 0; p < n; p++)
+            {
+                if (p + Ahead < n)
+                    Prefetch(ref Unsafe.Add(ref from, itemAt[p + Ahead]));
+                Unsafe.Add(ref to, p) = Unsafe.Add(ref from, itemAt[p]);
+            }
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                if ((suspect & (1u << lane)) != 0)
+                {
+                    // A draw of this stream fell in Lemire's rejection zone: redraw it exactly, one number at a time.
+                    for (int p = 0; p < n; p++)
+                        _laneCounts[p * Lanes + lane] = 0;
+                    _overflow[lane] = DrawLaneScalar(seed, first, lane);
+                }
+                else
+                {
+                    _overflow[lane] = (overflow & (1u << lane)) != 0;
+                }
+            }
+        }
+
+        /// <summary>Adds the draws of resample first + lane to its byte lane (zero beforehand); true if a count wrapped.</summary>
+        private bool DrawLaneScalar(ulong seed, int first, int lane)
+        {
             int n = _n;
             int[] positionOf = _owner._positionOf;
             byte[] counts = _laneCounts;
-            Array.Clear(counts);
-            Array.Clear(_overflow);
             // The draws are random accesses: they are taken in blocks whose targets are prefetched a step ahead.
             Span<int> drawn = stackalloc int[DrawBlock];
-            for (int lane = 0; lane < lanes; lane++)
+            var rng = new ResampleRandom(seed, (ulong)(first + lane));
+            bool overflow = false;
+            for (int i0 = 0; i0 < n; i0 += DrawBlock)
             {
-                var rng = new ResampleRandom(seed, (ulong)(first + lane));
-                bool overflow = false;
-                for (int i0 = 0; i0 < n; i0 += DrawBlock)
+                int m = Math.Min(DrawBlock, n - i0);
+                for (int j = 0; j < m; j++)
                 {
-                    int m = Math.Min(DrawBlock, n - i0);
-                    for (int j = 0; j < m; j++)
-                    {
-                        int r = rng.NextInt(n);
-                        drawn[j] = r;
-                        Prefetch(ref positionOf[r]);
-                    }
-                    for (int j = 0; j < m; j++)
-                    {
-                        int q = positionOf[drawn[j]] * Lanes + lane;
-                        drawn[j] = q;
-                        Prefetch(ref counts[q]);
-                    }
-                    for (int j = 0; j < m; j++)
-                    {
-                        if (++counts[drawn[j]] == 0)
-                            overflow = true;
-                    }
+                    int r = rng.NextInt(n);
+                    drawn[j] = r;
+                    Prefetch(ref positionOf[r]);
                 }
-                _overflow[lane] = overflow;
+                for (int j = 0; j < m; j++)
+                {
+                    int q = positionOf[drawn[j]] * Lanes + lane;
+                    drawn[j] = q;
+                    Prefetch(ref counts[q]);
+                }
+                for (int j = 0; j < m; j++)
+                {
+                    if (++counts[drawn[j]] == 0)
+                        overflow = true;
+                }
             }
+            return overflow;
         }
 
         // ---------------------------------------------------------------- scalar path
@@ -435,8 +609,9 @@ internal sealed class ResampledMetrics
 
         // ---------------------------------------------------------------- lane path
 
-        /// <summary>Every metric of the resamples in <see cref="_laneCounts"/> (lanes 0 … lanes − 1).</summary>
-        private void EvaluateLanes(double[][][] output, int first, int lanes)
+        /// <summary>Every metric but Kendall's of the resamples in <see cref="_laneCounts"/> (lanes 0 … lanes − 1), and
+        /// the tie terms of Kendall's tau-b for <see cref="KendallLanes"/> (lanes of group <paramref name="group"/>).</summary>
+        private void EvaluateLanes(double[][][] output, int first, int lanes, int group)
         {
             int n = _n;
                 Span<long> cubes = stackalloc long[Lanes], xTies = stackalloc long[Lanes];
@@ -446,7 +621,7 @@ internal sealed class ResampledMetrics
 
             Span<double> sxy4 = stackalloc double[Lanes];
             Span<long> yCubes = stackalloc long[Lanes], yTies = stackalloc long[Lanes];
-            Span<long> discordant = stackalloc long[Lanes], jointTies = stackalloc long[Lanes];
+            Span<long> jointTies = stackalloc long[Lanes];
             Span<double> sums = stackalloc double[7 * Lanes];
             for (int m = 0; m < _owner._models.Length; m++)
             {
@@ -456,8 +631,15 @@ internal sealed class ResampledMetrics
                 PearsonLanes(model, sums);
                 if (_owner._kendall)
                 {
-                    DiscordantLanes(model, discordant);
                     JointTiesLanes(model, selfTies, jointTies, lanes);
+                    long[] terms = _kendallTerms[m];
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        int at = 3 * (group * Lanes + lane);
+                        terms[at] = xTies[lane];
+                        terms[at + 1] = yTies[lane];
+                        terms[at + 2] = jointTies[lane];
+                    }
                 }
                 for (int lane = 0; lane < lanes; lane++)
                 {
@@ -469,7 +651,37 @@ internal sealed class ResampledMetrics
                     slots[Pearson][b] = Correlation(sums[4 * Lanes + lane] - sx * sy / n, sums[2 * Lanes + lane] - sx * sx / n, sums[3 * Lanes + lane] - sy * sy / n);
                     slots[Mse][b] = sums[5 * Lanes + lane] / n;
                     slots[Mae][b] = sums[6 * Lanes + lane] / n;
-                    slots[Kendall][b] = _owner._kendall ? TauB(discordant[lane], xTies[lane], yTies[lane], jointTies[lane]) : double.NaN;
+                    if (!_owner._kendall)
+                        slots[Kendall][b] = double.NaN;
+                }
+            }
+        }
+
+        /// <summary>Kendall's tau-b of resamples first … first + count − 1 from both lane groups' counts and the tie
+        /// terms <see cref="EvaluateLanes"/> recorded.</summary>
+        private void KendallLanes(double[][][] output, int first, int count)
+        {
+            Span<long> discordant = stackalloc long[BatchSize];
+            for (int m = 0; m < _owner._models.Length; m++)
+            {
+                Model model = _owner._models[m];
+                if (Wide)
+                {
+                    DiscordantLanes16(model, discordant);
+                }
+                else
+                {
+                    DiscordantLanes(model, _groupCounts[0], discordant[..Lanes]);
+                    if (count > Lanes)
+                        DiscordantLanes(model, _groupCounts[1], discordant[Lanes..]);
+                }
+                long[] terms = _kendallTerms[m];
+                double[] slot = output[m][Kendall];
+                for (int lane = 0; lane < count; lane++)
+                {
+                    if (_groupOverflow[lane / Lanes][lane % Lanes])
+                        continue;
+                    slot[first + lane] = TauB(discordant[lane], terms[3 * lane], terms[3 * lane + 1], terms[3 * lane + 2]);
                 }
             }
         }
@@ -672,62 +884,144 @@ internal sealed class ResampledMetrics
             }
         }
 
-        /// <summary>Per lane, Σ c_i·c_j over pairs with truth_i &lt; truth_j and model_i &gt; model_j.</summary>
-        private void DiscordantLanes(Model model, Span<long> result)
+        /// <summary>
+        /// Per lane, Σ c_i·c_j over pairs with truth_i &lt; truth_j and model_i &gt; model_j, by replaying the model's
+        /// fixed merge plan on the lane counts: when a left-run element is emitted, every right-run element already
+        /// emitted has a smaller prediction and a larger truth, so it adds c_left · (right weight emitted so far).
+        /// Each level is one sequential pass over the counts (no tree, no random access).
+        /// </summary>
+        private void DiscordantLanes(Model model, byte[] counts, Span<long> result)
         {
             int n = _n;
-            int groups = model.Groups;
-            int[] tree = _fenwick;
-            Array.Clear(tree, 0, (groups + 1) * Lanes);
-            int[] fenwickIndex = model.FenwickIndex;
-            ref int treeRef = ref MemoryMarshal.GetArrayDataReference(tree);
-            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(_laneCounts);
-            var inserted = Vector256<int>.Zero;
-            var sum = Vector256<int>.Zero;
+            byte[] source = _mergeA, target = _mergeB;
+            int[] start = model.MergeStart;
+            ref byte countRef = ref MemoryMarshal.GetArrayDataReference(counts);
+            ref ulong initial = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetArrayDataReference(source));
+            for (int k = 0; k < n; k++)
+                Unsafe.Add(ref initial, k) = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref countRef, start[k] * Lanes));
+
             Vector256<long> lower = Vector256<long>.Zero, upper = Vector256<long>.Zero;
-            // c·(inserted − atMost) ≤ 255·n < 2³¹ for n < 2²¹; `period` of them are summed in 32 bits before widening.
+            // c·R ≤ 255·n < 2³¹ for n < 2²¹; `period` of them are summed in 32 bits before widening.
             int period = (int)Math.Clamp(int.MaxValue / (255L * Math.Max(1, n)), 1, 256);
-            int pending = 0;
-            int start = 0;
-            int[] ends = _owner._truthGroupEnds;
-            bool tied = _owner._truthTied;
-            int g = 0;
-            while (start < n)
+            ulong[][] levels = model.MergeFromLeft;
+            for (int level = 0, width = 1; level < levels.Length; level++, width *= 2)
             {
-                // Items tied in the truth are not discordant with each other: query the group, then insert it.
-                int end = tied ? ends[g++] : start + 1;
-                for (int p = start; p < end; p++)
+                bool last = level == levels.Length - 1;
+                ref ulong bits = ref MemoryMarshal.GetArrayDataReference(levels[level]);
+                ref ulong from = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetArrayDataReference(source));
+                ref ulong to = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetArrayDataReference(target));
+                for (int lo = 0; lo < n; lo += 2 * width)
                 {
-                    if (p + Ahead < n)
-                        Prefetch(ref Unsafe.Add(ref treeRef, fenwickIndex[p + Ahead] * Lanes));
-                    var c = LoadLanes(ref Unsafe.Add(ref countRef, p * Lanes));
-                    var atMost = Vector256<int>.Zero;
-                    for (int j = fenwickIndex[p]; j > 0; j -= j & -j)
-                        atMost += Vector256.LoadUnsafe(ref treeRef, (nuint)(j * Lanes));
-                    sum += c * (inserted - atMost);
-                    if (++pending == period)
+                    int mid = Math.Min(lo + width, n), hi = Math.Min(lo + 2 * width, n);
+                    if (mid >= hi)
                     {
-                        var (a, b) = Vector256.Widen(sum);
+                        // A lone left run: nothing to pair with; carried over unchanged.
+                        if (!last)
+                            Unsafe.CopyBlockUnaligned(ref Unsafe.As<ulong, byte>(ref Unsafe.Add(ref to, lo)), ref Unsafe.As<ulong, byte>(ref Unsafe.Add(ref from, lo)), (uint)((hi - lo) * Lanes));
+                        continue;
+                    }
+                    int l = lo, r = mid, pending = 0;
+                    var right = Vector256<int>.Zero;
+                    var sum = Vector256<int>.Zero;
+                    for (int k = lo; k < hi; k++)
+                    {
+                        int fromLeft = (int)((Unsafe.Add(ref bits, k >> 6) >> (k & 63)) & 1);
+                        int index = r + ((l - r) & -fromLeft);          // branch-free: the choice is unpredictable
+                        l += fromLeft;
+                        r += 1 - fromLeft;
+                        ulong packed = Unsafe.Add(ref from, index);
+                        if (!last)
+                            Unsafe.Add(ref to, k) = packed;
+                        var c = Avx2.IsSupported
+                            ? Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(packed).AsByte())
+                            : Vector256.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(packed).AsByte()).ToVector256Unsafe()).AsInt32();
+                        var leftMask = Vector256.Create(-fromLeft);
+                        sum += (c * right) & leftMask;
+                        right += Vector256.AndNot(c, leftMask);
+                        if (++pending == period)
+                        {
+                            var (a, b) = Vector256.Widen(sum);
+                            lower += a;
+                            upper += b;
+                            sum = default;
+                            pending = 0;
+                        }
+                    }
+                    var (wa, wb) = Vector256.Widen(sum);
+                    lower += wa;
+                    upper += wb;
+                }
+                (source, target) = (target, source);
+            }
+            Store(lower, upper, result);
+        }
+
+        /// <summary>
+        /// <see cref="DiscordantLanes"/> for both lane groups at once: sixteen resamples per merged element, one
+        /// 512-bit vector of 32-bit lanes (AVX-512).
+        /// </summary>
+        private void DiscordantLanes16(Model model, Span<long> result)
+        {
+            int n = _n;
+            byte[] source = _mergeA, target = _mergeB;
+            int[] start = model.MergeStart;
+            ref byte group0 = ref MemoryMarshal.GetArrayDataReference(_groupCounts[0]);
+            ref byte group1 = ref MemoryMarshal.GetArrayDataReference(_groupCounts[1]);
+            ref ulong initial = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetArrayDataReference(source));
+            for (int k = 0; k < n; k++)
+            {
+                int q = start[k] * Lanes;
+                Unsafe.Add(ref initial, 2 * k) = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref group0, q));
+                Unsafe.Add(ref initial, 2 * k + 1) = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref group1, q));
+            }
+
+            Vector512<long> lower = Vector512<long>.Zero, upper = Vector512<long>.Zero;
+            int period = (int)Math.Clamp(int.MaxValue / (255L * Math.Max(1, n)), 1, 256);
+            ulong[][] levels = model.MergeFromLeft;
+            for (int level = 0, width = 1; level < levels.Length; level++, width *= 2)
+            {
+                bool last = level == levels.Length - 1;
+                ref ulong bits = ref MemoryMarshal.GetArrayDataReference(levels[level]);
+                ref Vector128<byte> from = ref Unsafe.As<byte, Vector128<byte>>(ref MemoryMarshal.GetArrayDataReference(source));
+                ref Vector128<byte> to = ref Unsafe.As<byte, Vector128<byte>>(ref MemoryMarshal.GetArrayDataReference(target));
+                for (int lo = 0; lo < n; lo += 2 * width)
+                {
+                    int mid = Math.Min(lo + width, n), hi = Math.Min(lo + 2 * width, n);
+                    if (mid >= hi)
+                    {
+                        if (!last)
+                            Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector128<byte>, byte>(ref Unsafe.Add(ref to, lo)), ref Unsafe.As<Vector128<byte>, byte>(ref Unsafe.Add(ref from, lo)), (uint)((hi - lo) * BatchSize));
+                        continue;
+                    }
+                    int l = lo, r = mid;
+                    var right = Vector512<int>.Zero;
+                    for (int k0 = lo; k0 < hi; k0 += period)
+                    {
+                        int k1 = Math.Min(hi, k0 + period);
+                        var sum = Vector512<int>.Zero;
+                        for (int k = k0; k < k1; k++)
+                        {
+                            int fromLeft = (int)((Unsafe.Add(ref bits, k >> 6) >> (k & 63)) & 1);
+                            int index = r + ((l - r) & -fromLeft);          // branch-free: the choice is unpredictable
+                            l += fromLeft;
+                            r += 1 - fromLeft;
+                            var packed = Unsafe.Add(ref from, index);
+                            if (!last)
+                                Unsafe.Add(ref to, k) = packed;
+                            var c = Avx512F.ConvertToVector512Int32(packed);
+                            var leftMask = Vector512.Create(-fromLeft);
+                            sum += (c * right) & leftMask;
+                            right += Vector512.AndNot(c, leftMask);
+                        }
+                        var (a, b) = Vector512.Widen(sum);
                         lower += a;
                         upper += b;
-                        sum = default;
-                        pending = 0;
                     }
                 }
-                for (int p = start; p < end; p++)
-                {
-                    var c = LoadLanes(ref Unsafe.Add(ref countRef, p * Lanes));
-                    for (int j = fenwickIndex[p]; j <= groups; j += j & -j)
-                    {
-                        ref int node = ref Unsafe.Add(ref treeRef, j * Lanes);
-                        (Vector256.LoadUnsafe(ref node) + c).StoreUnsafe(ref node);
-                    }
-                    inserted += c;
-                }
-                start = end;
+                (source, target) = (target, source);
             }
-            var (l, u) = Vector256.Widen(sum);
-            Store(lower + l, upper + u, result);
+            lower.CopyTo(result);
+            upper.CopyTo(result[Lanes..]);
         }
 
         private void JointTiesLanes(Model model, Span<long> selfTies, Span<long> result, int lanes)

@@ -35,6 +35,9 @@ internal struct ResampleRandom
         return Mix(x);
     }
 
+    /// <summary>The four state words (for <see cref="ResampleRandomLanes"/>, which advances eight streams in lockstep).</summary>
+    internal readonly (ulong S0, ulong S1, ulong S2, ulong S3) State => (_s0, _s1, _s2, _s3);
+
     /// <summary>Next 64 random bits.</summary>
     public ulong NextUInt64()
     {
