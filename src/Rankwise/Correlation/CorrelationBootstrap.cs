@@ -1,3 +1,4 @@
+using Rankwise.Comparison;
 using Rankwise.Inference;
 
 namespace Rankwise.Correlation;
@@ -7,6 +8,11 @@ namespace Rankwise.Correlation;
 /// with replacement (scipy's <c>bootstrap(..., paired=True)</c>), the statistic is recomputed on each
 /// resample, and the interval is formed by <see cref="BootstrapOptions.Method"/> (percentile, basic or BCa).
 /// </summary>
+/// <remarks>Pearson, Spearman and Kendall's tau-b resamples are evaluated by the engine behind
+/// <see cref="ModelEvaluation"/> (multiplicities instead of gathered copies: O(n) per resample for Spearman and
+/// Pearson, a replayed merge for Kendall), on exactly the resamples <see cref="Bootstrap.Paired"/> draws for the seed,
+/// so the values agree with gathering and recomputing up to rounding (≈1e−13). The BCa jackknife recomputes the
+/// statistic on the n leave-one-out samples.</remarks>
 public static class CorrelationBootstrap
 {
     [ThreadStatic] private static double[]? bufferX;
@@ -72,7 +78,25 @@ public static class CorrelationBootstrap
             return Correlate.Compute(method, bx, by, alternative, NanPolicy.Propagate).Statistic;
         }
 
-        var boot = Bootstrap.Paired(n, Statistic, options, cancellationToken);
+        // Pearson, Spearman and Kendall's tau-b come from the resampling engine of `evaluate` (same resamples as
+        // Bootstrap.Paired, multiplicities instead of gathered copies, no per-resample sort); the others gather.
+        int slot = method switch
+        {
+            CorrelationMethod.Pearson => ResampledMetrics.Pearson,
+            CorrelationMethod.Spearman => ResampledMetrics.Spearman,
+            CorrelationMethod.Kendall => ResampledMetrics.Kendall,
+            _ => -1,
+        };
+        var boot = slot < 0
+            ? Bootstrap.Paired(n, Statistic, options, cancellationToken)
+            : Bootstrap.PairedFromDistribution(n, Statistic, distribution =>
+            {
+                var output = new double[1][][] { new double[ResampledMetrics.Count][] };
+                for (int k = 0; k < ResampledMetrics.Count; k++)
+                    output[0][k] = k == slot ? distribution : new double[distribution.Length];
+                new ResampledMetrics(xs, [ys], kendall: slot == ResampledMetrics.Kendall)
+                    .Run(output, distribution.Length, options.Seed, options.MaxDegreeOfParallelism, options.Progress, cancellationToken);
+            }, options, cancellationToken);
         return (result with
         {
             ConfidenceInterval = boot.ConfidenceInterval,

@@ -256,6 +256,28 @@ public static partial class Bootstrap
         return Finish(observed, distribution, jackknife, options);
     }
 
+    /// <summary>
+    /// <see cref="Paired"/> with the bootstrap distribution supplied by <paramref name="fill"/>, which must compute the
+    /// statistic on exactly the resamples Paired draws (resample b: n indices from ResampleRandom(seed, b)); the
+    /// observed value and the BCa jackknife still come from <paramref name="statistic"/>.
+    /// </summary>
+    internal static BootstrapResult PairedFromDistribution(
+        int n, Func<ReadOnlySpan<int>, double> statistic, Action<double[]> fill, BootstrapOptions options, CancellationToken cancellationToken)
+    {
+        CheckCount(n, nameof(n));
+        CheckOptions(options);
+        var identity = new int[n];
+        for (int i = 0; i < n; i++)
+            identity[i] = i;
+        double observed = statistic(identity);
+        var distribution = new double[options.Resamples];
+        fill(distribution);
+        var jackknife = new List<double[]>();
+        if (options.Method == BootstrapMethod.BCa)
+            jackknife.Add(JackknifeCore(n, () => new DelegateIndexStatistic(statistic), options.MaxDegreeOfParallelism, cancellationToken));
+        return Finish(observed, distribution, jackknife, options);
+    }
+
     private static BootstrapResult Finish(double observed, double[] distribution, IReadOnlyList<double[]> jackknife, BootstrapOptions options)
     {
         var warnings = new List<string>();
