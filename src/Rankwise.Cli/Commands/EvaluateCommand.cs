@@ -119,16 +119,20 @@ public static class EvaluateCommand
                 ceiling = SplitHalfConsistency.Compute(table, new SplitHalfOptions { Splits = splitCount, Seed = parse.GetValue(seed), ConfidenceLevel = level }, context.Cancellation);
             }
 
-            var report = ModelEvaluation.Evaluate(truthValues, models, new EvaluationOptions
-            {
-                Resamples = b,
-                Seed = parse.GetValue(seed),
-                ConfidenceLevel = level,
-                IntervalMethod = parse.GetValue(ci) == "basic" ? BootstrapMethod.Basic : BootstrapMethod.Percentile,
-                KendallInterval = !parse.GetValue(noKendallCi),
-                NanPolicy = parse.GetValue(nanPolicy) == "omit" ? NanPolicy.Omit : NanPolicy.Raise,
-            }, ceiling, context.Cancellation);
-            return context.Emit(parse, ToOutput(report, specs.ToDictionary(s => s.Name, s => s.Selector), missing));
+            var report = CliProgress.Run(context, parse, $"bootstrap ({b} resamples x {models.Count} model{(models.Count == 1 ? "" : "s")})", progress =>
+                ModelEvaluation.Evaluate(truthValues, models, new EvaluationOptions
+                {
+                    Resamples = b,
+                    Seed = parse.GetValue(seed),
+                    ConfidenceLevel = level,
+                    IntervalMethod = parse.GetValue(ci) == "basic" ? BootstrapMethod.Basic : BootstrapMethod.Percentile,
+                    KendallInterval = !parse.GetValue(noKendallCi),
+                    NanPolicy = parse.GetValue(nanPolicy) == "omit" ? NanPolicy.Omit : NanPolicy.Raise,
+                    Progress = progress,
+                }, ceiling, context.Cancellation));
+            var output = ToOutput(report, specs.ToDictionary(s => s.Name, s => s.Selector), missing);
+            AddFigures(output, report, truthValues, models);
+            return context.Emit(parse, output);
         });
         return command;
     }
@@ -187,6 +191,58 @@ public static class EvaluateCommand
         ["hittner"] = Test(t.Hittner),
         ["zou_ci"] = JsonParts.Interval(t.Zou.ConfidenceInterval),
     };
+
+    /// <summary>
+    /// Report plots: predicted rank against true rank for the model with the highest ρ, ρ per model with its bootstrap
+    /// interval, the bootstrap distribution of each model's ρ, and of the ρ difference of every compared pair.
+    /// </summary>
+    internal static void AddFigures(CommandOutput output, EvaluationReport r, double[] truth, IReadOnlyList<ModelPredictions> models)
+    {
+        output.Title = $"Evaluation of {r.Models.Count} model{(r.Models.Count == 1 ? "" : "s")} on {r.Items} items";
+        var best = r.Models.Where(m => !double.IsNaN(m.Metrics[EvaluationMetric.Spearman].Value))
+            .OrderByDescending(m => m.Metrics[EvaluationMetric.Spearman].Value).FirstOrDefault();
+        if (best is not null && r.ItemsDropped == 0)
+        {
+            var spearman = best.Metrics[EvaluationMetric.Spearman];
+            double[] predicted = models.First(m => m.Name == best.Name).Values;
+            output.Figures.Add(new ScatterFigure("rank-scatter", $"Predicted rank vs true rank ({best.Name})",
+                $"Spearman ρ = {Exporters.FormatCell(spearman.Value, true)}" +
+                (spearman.Interval is { } ci ? $", {ci.Level:P0} CI [{Exporters.FormatCell(ci.Low, true)}, {Exporters.FormatCell(ci.High, true)}]" : "") +
+                ". Each point is one item; points on the dashed diagonal are ranked identically by the model and the humans.",
+                "true rank", "predicted rank", [new Series("items", Ranking.Rank.RankData(truth), Ranking.Rank.RankData(predicted))], Diagonal: true));
+        }
+        var rhos = r.Models.Select(m => m.Metrics[EvaluationMetric.Spearman]).ToList();
+        output.Figures.Add(new BarFigure("spearman-per-model", "Spearman ρ per model with bootstrap intervals",
+            $"Bars: ρ on all {r.Items} items; whiskers: {r.IntervalMethod} bootstrap interval over items ({r.Resamples} resamples, the same for every model)." +
+            (r.Ceiling is { } ceiling ? $" Human split-half ceiling (raw): {Exporters.FormatCell(ceiling.Raw.Mean, true)}." : ""),
+            "Spearman ρ", r.Models.Select(m => m.Name).ToList(), rhos.Select(m => m.Value).ToArray(),
+            rhos.Select(m => m.Interval?.Low ?? double.NaN).ToArray(), rhos.Select(m => m.Interval?.High ?? double.NaN).ToArray()));
+        foreach (var model in r.Models)
+        {
+            if (!r.BootstrapDistributions.TryGetValue(model.Name, out var distributions)
+                || !distributions.TryGetValue(EvaluationMetric.Spearman, out var distribution)
+                || model.Metrics[EvaluationMetric.Spearman].Interval is not { } interval)
+                continue;
+            output.Figures.Add(new HistogramFigure($"bootstrap-{model.Name}", $"Bootstrap distribution of Spearman ρ ({model.Name})",
+                $"{distribution.Length} resamples of the items with replacement; the lines mark the observed ρ and the {interval.Method} interval.",
+                "Spearman ρ", distribution,
+                [("observed", model.Metrics[EvaluationMetric.Spearman].Value), ("interval low", interval.Low), ("interval high", interval.High)]));
+        }
+        foreach (var c in r.Comparisons)
+        {
+            if (!r.BootstrapDistributions.TryGetValue(c.A, out var a) || !r.BootstrapDistributions.TryGetValue(c.B, out var b)
+                || !a.TryGetValue(EvaluationMetric.Spearman, out var da) || !b.TryGetValue(EvaluationMetric.Spearman, out var db)
+                || c.Differences[EvaluationMetric.Spearman] is not { Interval: { } interval } difference)
+                continue;
+            var values = new double[da.Length];
+            for (int i = 0; i < values.Length; i++)
+                values[i] = da[i] - db[i];
+            output.Figures.Add(new HistogramFigure($"difference-{c.A}-{c.B}", $"Paired bootstrap of ρ({c.A}) − ρ({c.B})",
+                $"The same item resamples for both models; an interval that excludes 0 means the ranking difference is not a resampling accident.",
+                "difference in Spearman ρ", values,
+                [("observed", difference.Difference), ("interval low", interval.Low), ("interval high", interval.High), ("zero", 0.0)]));
+        }
+    }
 
     internal static CommandOutput ToOutput(EvaluationReport r, IReadOnlyDictionary<string, string> sources, long missing)
     {

@@ -121,4 +121,13 @@ public sealed record EvaluationReport(
     IReadOnlyList<string> OrderByMse,
     IReadOnlyList<RankLossDisagreement> Disagreements,
     SplitHalfResult? Ceiling,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>
+    /// The bootstrap distribution of every metric with an interval, per entry (each model or run by name, and each run
+    /// group by name: the run mean), in resample order. Resample b is the same item resample for every entry, so the
+    /// distribution of a difference is the element-wise difference of two entries' arrays.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<EvaluationMetric, double[]>> BootstrapDistributions { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<EvaluationMetric, double[]>>();
+}

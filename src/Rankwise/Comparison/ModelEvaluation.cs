@@ -189,8 +189,18 @@ public static class ModelEvaluation
                 }
             }
         }
+        var bootstrap = new Dictionary<string, IReadOnlyDictionary<EvaluationMetric, double[]>>();
+        IReadOnlyDictionary<EvaluationMetric, double[]> Distributions(double[][] distribution) =>
+            AllMetrics.Where(metric => HasInterval(metric, options)).ToDictionary(metric => metric, metric => distribution[Slot(metric)]);
+        for (int k = 0; k < m; k++)
+            bootstrap[models[k].Name] = Distributions(distributions[k]);
+        foreach (var entry in entries.Where(e => !e.Single))
+            bootstrap.TryAdd(entry.Name, Distributions(entry.Distribution));
         return new EvaluationReport(n, dropped, b, options.Seed, options.ConfidenceLevel, MethodName(options.IntervalMethod),
-            results, groups, comparisons, bySpearman, byMse, disagreements, ceiling, warnings);
+            results, groups, comparisons, bySpearman, byMse, disagreements, ceiling, warnings)
+        {
+            BootstrapDistributions = bootstrap,
+        };
     }
 
     /// <summary>A stand-alone model (one member) or a run group (its run means).</summary>

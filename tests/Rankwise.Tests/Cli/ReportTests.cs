@@ -33,6 +33,27 @@ public class ReportTests
     }
 
     [Fact]
+    public void EvaluateReportHasTheRankScatterIntervalsAndBootstrapDistributions()
+    {
+        using var dir = new TempDir();
+        var report = dir.File("evaluate.html");
+        var (code, _, err) = CliRunner.Run("evaluate", "--truth", JudgeTestData.Scores + ":memorability",
+            "--pred", JudgeTestData.Scores + ":model_a", "--pred", JudgeTestData.Scores + ":model_b",
+            "--responses", JudgeTestData.Responses, "--resamples", "300", "--seed", "1", "--report", report, "--format", "json");
+        Assert.True(code == 0, err);
+        var html = File.ReadAllText(report);
+        foreach (var id in new[] { "rank-scatter", "spearman-per-model", "bootstrap-model_a", "bootstrap-model_b", "difference-model_a-model_b" })
+        {
+            var m = Regex.Match(html, $"<figure id=\"{id}\"[^>]*>(.*?)</figure>", RegexOptions.Singleline);
+            Assert.True(m.Success, $"figure {id} missing");
+            Assert.Contains("<svg", m.Groups[1].Value);
+            Assert.True(m.Groups[1].Value.Length > 2000, $"figure {id} looks empty");
+        }
+        Assert.Contains("ceiling (raw)", html);
+        Assert.Contains("memorability_scores.csv", html);
+    }
+
+    [Fact]
     public void NoReportIsLeftWhenTheCommandFails()
     {
         using var dir = new TempDir();
