@@ -35,6 +35,43 @@ internal static class CkaKernels
     }
 
     /// <summary>
+    /// Two-pass column centring of a float32 matrix without a float64 copy: subtract the float64 column means rounded to
+    /// float32 (exact subtraction for values near the mean), then the float64 means of the residuals.
+    /// </summary>
+    internal static Tensor CentreSingle(Tensor x32)
+    {
+        var c = x32 - x32.mean([0L], keepdim: true, type: ScalarType.Float64).to_type(ScalarType.Float32);
+        return c - c.mean([0L], keepdim: true, type: ScalarType.Float64).to_type(ScalarType.Float32);
+    }
+
+    /// <summary>Rows per single-precision block of <see cref="BlockedProduct"/>.</summary>
+    internal const long SingleBlockRows = 8192;
+
+    /// <summary>aᵀb [d_a, d_b] in float64 from float32 a [n, d_a], b [n, d_b]: float32 products over blocks of
+    /// <see cref="SingleBlockRows"/> rows, summed in float64.</summary>
+    internal static Tensor BlockedProduct(Tensor a, Tensor b)
+    {
+        long n = a.shape[0];
+        Tensor? sum = null;
+        for (long start = 0; start < n; start += SingleBlockRows)
+        {
+            long end = Math.Min(n, start + SingleBlockRows);
+            var block = a.narrow(0, start, end - start).t().matmul(b.narrow(0, start, end - start)).to_type(ScalarType.Float64);
+            sum = sum is null ? block : sum.add_(block);
+        }
+        return sum!;
+    }
+
+    /// <summary>Biased linear CKA in feature space from centred float32 features (float32 block products, float64 sums).</summary>
+    internal static Tensor LinearFeatureCkaSingle(Tensor xc, Tensor yc)
+    {
+        var cross = BlockedProduct(xc, yc).square().sum();
+        var nx = SimilarityInput.Frobenius(BlockedProduct(xc, xc));
+        var ny = SimilarityInput.Frobenius(BlockedProduct(yc, yc));
+        return cross / (nx * ny);
+    }
+
+    /// <summary>
     /// n(n−3) × the unbiased HSIC estimator of Song et al. (2012) from Gram matrices K, L [n, n]:
     /// tr(K̃L̃) + (1ᵀK̃1)(1ᵀL̃1)/((n−1)(n−2)) − 2/(n−2) · 1ᵀK̃L̃1, where K̃, L̃ have zero diagonals.
     /// </summary>

@@ -13,6 +13,21 @@ public enum LinearCkaForm
     Feature,
 }
 
+/// <summary>Arithmetic of the feature-space products XcᵀYc, XcᵀXc, YcᵀYc of biased linear CKA.</summary>
+public enum CkaPrecision
+{
+    /// <summary>
+    /// When both inputs are float32: the inputs are centred in two passes (means accumulated in float64), the products
+    /// are computed in float32 over blocks of rows and the block results accumulated in float64 — the precision of the
+    /// inputs (relative error about 1e−6 on the CKA value, typically 1e−7) at the speed of single-precision matrix
+    /// products, as numpy/PyTorch float32 implementations. Otherwise, and in the Gram form, as <see cref="Float64"/>.
+    /// </summary>
+    Auto,
+
+    /// <summary>Every input promoted exactly to float64 and every product computed in float64 (float64 reference precision).</summary>
+    Float64,
+}
+
 /// <summary>Which summary of the canonical correlations <see cref="Cca"/> reports.</summary>
 public enum CcaStatistic
 {

@@ -7,14 +7,15 @@ namespace Rankwise.Torch.Similarity;
 /// Functional forms of the representation-similarity measures, named as in the literature and in the Python reference
 /// code (e.g. <c>functional.linear_cka(x, y)</c>). Each is a thin wrapper over the measure class documented in the
 /// <c>see</c> reference, which describes formula, invariances and NaN behaviour.
-/// Inputs: x [n, d_x], y [n, d_y], rows = the same n stimuli, float32 or float64, one device; computed in float64 there.
+/// Inputs: x [n, d_x], y [n, d_y], rows = the same n stimuli, float32 or float64, one device; computed in float64 there
+/// (linear CKA of two float32 inputs: float32 block products summed in float64 unless <see cref="CkaPrecision.Float64"/>).
 /// </summary>
 public static class functional
 #pragma warning restore CS8981
 {
     /// <summary>Linear CKA (Kornblith et al. 2019); see <see cref="LinearCka"/>.</summary>
-    public static double linear_cka(Tensor x, Tensor y, LinearCkaForm form = LinearCkaForm.Auto) =>
-        LinearCka.Evaluate(x, y, form, debiased: false);
+    public static double linear_cka(Tensor x, Tensor y, LinearCkaForm form = LinearCkaForm.Auto, CkaPrecision precision = CkaPrecision.Auto) =>
+        LinearCka.Evaluate(x, y, form, debiased: false, precision);
 
     /// <summary>Debiased linear CKA with the unbiased HSIC estimator (Song et al. 2012), n ≥ 4; see <see cref="LinearCka"/>.</summary>
     public static double debiased_cka(Tensor x, Tensor y, LinearCkaForm form = LinearCkaForm.Auto) =>

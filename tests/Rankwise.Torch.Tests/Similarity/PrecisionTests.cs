@@ -20,8 +20,17 @@ public class PrecisionTests
         var x32 = x64.to_type(ScalarType.Float32);
         var y32 = y64.to_type(ScalarType.Float32);
         double from32 = measure.Compute(x32, y32);
+        double promoted = measure.Compute(x32.to_type(ScalarType.Float64), y32.to_type(ScalarType.Float64));
+        if (measure is LinearCka { Debiased: false, Precision: CkaPrecision.Auto } cka && cka.Form != LinearCkaForm.Gram)
+        {
+            // Two float32 inputs in feature form: float32 block products summed in float64 — the inputs' own precision ...
+            Assert.Equal(promoted, from32, 1e-6);
+            Assert.NotEqual(promoted, from32);
+            // ... and exactly the float64 value when asked for float64 products.
+            from32 = new LinearCka(cka.Form, precision: CkaPrecision.Float64).Compute(x32, y32);
+        }
         // Same values promoted: identical up to float64 rounding.
-        Assert.Equal(measure.Compute(x32.to_type(ScalarType.Float64), y32.to_type(ScalarType.Float64)), from32, 1e-13);
+        Assert.Equal(promoted, from32, 1e-13);
         // Against the original float64 data the only difference is float32 input rounding (relative 6e-8).
         Assert.Equal(measure.Compute(x64, y64), from32, 1e-5);
         // Mixed precision is accepted too.
@@ -71,12 +80,28 @@ public class PrecisionTests
         var x = SimilarityTestData.T(c.X, ScalarType.Float32);
         var y = SimilarityTestData.T(c.Y, ScalarType.Float32);
         Assert.Equal(ScalarType.Float32, x.dtype);
-        Assert.Equal(c.Value("linear_cka_gram"), F.linear_cka(x, y), 1e-12);
+        Assert.Equal(c.Value("linear_cka_gram"), F.linear_cka(x, y, precision: CkaPrecision.Float64), 1e-12);
+        Assert.Equal(c.Value("linear_cka_gram"), F.linear_cka(x, y, LinearCkaForm.Gram), 1e-12);
+        Assert.Equal(c.Value("linear_cka_gram"), F.linear_cka(x, y), 1e-6);   // float32 block products
         Assert.Equal(c.Value("debiased_cka"), F.debiased_cka(x, y), 1e-12);
         Assert.Equal(c.Value("rbf_cka_0.5"), F.rbf_cka(x, y), 1e-12);
         Assert.Equal(c.Value("r2cca"), F.r2cca(x, y), 1e-12);
         Assert.Equal(c.Value("pwcca"), F.pwcca(x, y), 1e-12);
         Assert.Equal(c.Value("shape_angular_0.5"), F.shape_metric(x, y, 0.5), 1e-12);
         Assert.Equal(c.Value("rsa_correlation_spearman"), F.rsa(x, y), 1e-12);
+    }
+
+    [Theory]
+    [InlineData(20_000, 0.0)]
+    [InlineData(8_193, 1000.0)]
+    public void Float32BlockProductsStayWithinFloat32PrecisionAcrossBlocks(int n, double offset)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(5);
+        var x = (SimilarityTestData.Randn(n, 12, g) + offset).to_type(ScalarType.Float32);
+        var y = (x.to_type(ScalarType.Float64).matmul(SimilarityTestData.Randn(12, 7, g)) + 3 * SimilarityTestData.Randn(n, 7, g)).to_type(ScalarType.Float32);
+        double exact = F.linear_cka(x, y, precision: CkaPrecision.Float64);
+        double single = F.linear_cka(x, y);
+        Assert.True(Math.Abs(single - exact) <= 1e-6 * exact, $"float32 blocks {single:R} vs float64 {exact:R}");
     }
 }
