@@ -8,7 +8,7 @@
 #   build/check-pack.sh            # packs into ./artifacts (as the README does)
 #   build/check-pack.sh OUTDIR     # packs into OUTDIR
 #
-# About 1-2 minutes on 2 cores (most of it compressing libtorch). Not part of `dotnet test`.
+# About 2 minutes on 2 cores from a clean clone (most of it compressing libtorch). Not part of `dotnet test`.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(realpath -m "${1:-$repo/artifacts}")"
