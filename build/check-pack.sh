@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Packaging check: builds the NuGet packages, installs the `rankwise` tool from them into a temporary tool path
+# (only the freshly built packages as source, no network needed), and runs the installed tool from a directory
+# outside the repository: `rankwise --version` and `rankwise demo --quick`.
+# Also checks that the packed libLibTorchSharp.so has GLIBCXX_3.4.32 marked WEAK (the Debian 12 fix) and that the
+# library packages carry their README and XML documentation.
+#
+#   build/check-pack.sh            # packs into ./artifacts (as the README does)
+#   build/check-pack.sh OUTDIR     # packs into OUTDIR
+#
+# About 2 minutes on 2 cores from a clean clone (most of it compressing libtorch). Not part of `dotnet test`.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+out="$(realpath -m "${1:-$repo/artifacts}")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "check-pack: FAILED: $*" >&2; exit 1; }
+
+version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -1)"
+[ -n "$version" ] || fail "no <Version> in Directory.Build.props"
+
+echo "== dotnet pack -c Release -o $out"
+rm -f "$out"/rankwise.*"$version".nupkg "$out"/Rankwise.*"$version".nupkg
+(cd "$repo" && dotnet pack -c Release -o "$out" -m:1 -nologo -v:q) || fail "dotnet pack"
+for p in rankwise rankwise.linux-x64 Rankwise.Core Rankwise.Torch; do
+  [ -f "$out/$p.$version.nupkg" ] || fail "missing $out/$p.$version.nupkg"
+done
+ls -l "$out"/*."$version".nupkg
+
+echo "== package contents"
+mkdir -p "$work/x"
+unzip -q -o "$out/rankwise.linux-x64.$version.nupkg" -d "$work/x/tool"
+so="$work/x/tool/tools/net10.0/linux-x64/libLibTorchSharp.so"
+[ -f "$so" ] || fail "no libLibTorchSharp.so in rankwise.linux-x64"
+if command -v readelf >/dev/null 2>&1; then
+  readelf -V "$so" | grep -E 'Name: GLIBCXX_3\.4\.32 +Flags: WEAK' || fail "GLIBCXX_3.4.32 is not WEAK in the packed libLibTorchSharp.so"
+else
+  echo "(readelf not found: weak-flag check skipped)"
+fi
+[ -f "$work/x/tool/tools/net10.0/linux-x64/licenses/libtorch-cpu-linux-x64/LICENSE-LIBTORCH.txt" ] || fail "libtorch licence missing from the tool package"
+for p in Rankwise.Core:Rankwise Rankwise.Torch:Rankwise.Torch; do
+  id="${p%%:*}" asm="${p##*:}"
+  listing="$(unzip -l "$out/$id.$version.nupkg")"
+  grep -q " README.md$" <<<"$listing" || fail "$id has no README.md"
+  grep -q "lib/net10.0/$asm.xml$" <<<"$listing" || fail "$id has no XML documentation"
+done
+echo "ok: weak GLIBCXX_3.4.32, licences, READMEs, XML docs"
+
+echo "== dotnet tool install --tool-path $work/tools --source $out rankwise"
+dotnet tool install --tool-path "$work/tools" --source "$out" --version "$version" rankwise || fail "dotnet tool install"
+
+mkdir -p "$work/run"
+cd "$work/run"
+echo "== rankwise --version (in $work/run)"
+got="$("$work/tools/rankwise" --version)"
+echo "$got"
+[ "$got" = "$version" ] || fail "rankwise --version printed '$got', expected '$version'"
+
+echo "== rankwise demo --quick --out $work/demo"
+"$work/tools/rankwise" demo --quick --out "$work/demo" --quiet | tail -n 3 || fail "rankwise demo"
+[ -s "$work/demo/report.html" ] && [ -s "$work/demo/report.json" ] || fail "the demo wrote no report"
+echo "check-pack: OK ($(du -sh "$work/tools" | cut -f1) installed)"
