@@ -44,6 +44,10 @@ public static class CompareCommand
             DefaultValueFactory = _ => "pearson",
         }.AcceptOnlyFromAmong("pearson", "spearman");
         var saveMatching = new Option<string?>("--save-matching") { Description = "Write the one-to-one unit matching (unit_a, unit_b, correlation) to this CSV" };
+        var dropConstant = new Option<bool>("--drop-constant-units")
+        {
+            Description = "Leave out units (columns) that are constant over the stimuli (dead units, blank pixels): their correlations are undefined, which makes match-* NaN",
+        };
         var alternative = new Option<string>("--alternative")
         {
             Description = "Reference protocol alternative: two-sided (default), greater (between < within), less",
@@ -60,7 +64,7 @@ public static class CompareCommand
               rankwise compare --runs a1.npy a2.npy a3.npy --vs b1.npy b2.npy b3.npy --measure cka-linear
             """)
         {
-            inputs, measures, runs, vs, measure, alpha, unitCorrelation, saveMatching, alternative, resamples, seed,
+            inputs, measures, runs, vs, measure, alpha, unitCorrelation, saveMatching, dropConstant, alternative, resamples, seed,
         };
         command.SetAction(parse =>
         {
@@ -99,7 +103,7 @@ public static class CompareCommand
                 throw new UsageException("--measures: " + ex.Message);
             }
             return context.Emit(parse, CliProgress.Run(context, parse, "computing measures", progress =>
-                Pair(files[0], files[1], names, settings, parse.GetValue(saveMatching), progress, context)));
+                Pair(files[0], files[1], names, settings, parse.GetValue(saveMatching), parse.GetValue(dropConstant), progress, context)));
         });
         return command;
     }
@@ -117,12 +121,54 @@ public static class CompareCommand
         return TensorConversions.ToTensor(m);
     }
 
+    /// <summary>Indices of the columns of <paramref name="x"/> [n, d] whose values are all equal.</summary>
+    private static long[] ConstantColumns(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var constant = x.max(0).values.eq(x.min(0).values).cpu();
+        var flags = constant.data<bool>().ToArray();
+        return Enumerable.Range(0, flags.Length).Where(i => flags[i]).Select(i => (long)i).ToArray();
+    }
+
+    /// <summary>The columns of <paramref name="x"/> other than <paramref name="drop"/>, and their original indices.</summary>
+    private static (Tensor Kept, int[] Original) DropColumns(Tensor x, long[] drop)
+    {
+        var dropped = drop.ToHashSet();
+        int[] keep = Enumerable.Range(0, (int)x.shape[1]).Where(i => !dropped.Contains(i)).ToArray();
+        return (x.index_select(1, tensor(keep.Select(i => (long)i).ToArray(), device: x.device)), keep);
+    }
+
+    private static string Units(long[] columns) =>
+        columns.Length <= 8 ? string.Join(", ", columns) : string.Join(", ", columns.Take(8)) + $", … ({columns.Length} in all)";
+
     private static CommandOutput Pair(string fileA, string fileB, IReadOnlyList<string> names, MeasureSettings settings, string? saveMatching,
-        IProgress<double>? progress, CliContext context)
+        bool dropConstant, IProgress<double>? progress, CliContext context)
     {
         using var scope = NewDisposeScope();
         var x = Load(fileA);
         var y = Load(fileB, (int)x.shape[0], fileA);
+        long[] constantA = ConstantColumns(x), constantB = ConstantColumns(y);
+        long fullA = x.shape[1], fullB = y.shape[1];
+        int[]? originalA = null, originalB = null;
+        var notes = new List<string>();
+        if (constantA.Length + constantB.Length > 0)
+        {
+            string which = $"{fileA} has {constantA.Length} constant unit{(constantA.Length == 1 ? "" : "s")}" +
+                (constantA.Length > 0 ? $" (columns {Units(constantA)})" : "") +
+                $" and {fileB} has {constantB.Length}" + (constantB.Length > 0 ? $" (columns {Units(constantB)})" : "");
+            if (dropConstant)
+            {
+                if (constantA.Length == fullA || constantB.Length == fullB)
+                    throw new RankwiseInputException(constantA.Length == fullA ? fileA : fileB, "every unit is constant over the stimuli; nothing is left to compare");
+                (x, originalA) = DropColumns(x, constantA);
+                (y, originalB) = DropColumns(y, constantB);
+                notes.Add($"{which}: left out (--drop-constant-units); unit indices below refer to the original columns");
+            }
+            else if (names.Any(n => n.StartsWith("match-", StringComparison.Ordinal)))
+            {
+                notes.Add($"{which}: their correlations are undefined, so unit matching is NaN; rerun with --drop-constant-units to leave them out");
+            }
+        }
         var wanted = names.ToList();
         if (saveMatching is not null && !wanted.Contains("match-hungarian"))
             wanted.Add("match-hungarian");
@@ -144,7 +190,31 @@ public static class CompareCommand
 
         var measuresJson = new JsonObject();
         var details = new JsonObject();
-        var table = new ResultTable($"{fileA} [{x.shape[0]}, {x.shape[1]}] vs {fileB} [{y.shape[0]}, {y.shape[1]}]", ["measure", "value", "kind"]);
+        var computed = values.ToList();   // indices of the compared (kept) columns, for the plots
+        if (originalA is not null && originalB is not null)
+        {
+            // Matching indices back to the original columns.
+            for (int i = 0; i < values.Count; i++)
+            {
+                if (values[i].Detail is UnitMatchingResult r)
+                {
+                    var permutation = new int[fullA];
+                    Array.Fill(permutation, -1);
+                    for (int u = 0; u < r.Permutation.Length; u++)
+                        permutation[originalA[u]] = r.Permutation[u] < 0 ? -1 : originalB[r.Permutation[u]];
+                    values[i] = values[i] with
+                    {
+                        Detail = r with
+                        {
+                            UnitsA = r.UnitsA.Select(u => originalA[u]).ToArray(),
+                            UnitsB = r.UnitsB.Select(u => originalB[u]).ToArray(),
+                            Permutation = permutation,
+                        },
+                    };
+                }
+            }
+        }
+        var table = new ResultTable($"{fileA} [{x.shape[0]}, {fullA}] vs {fileB} [{y.shape[0]}, {fullB}]", ["measure", "value", "kind"]);
         foreach (var v in values.Where(v => names.Contains(v.Name)))
         {
             measuresJson[v.Name] = Exporters.Number(v.Value);
@@ -155,12 +225,19 @@ public static class CompareCommand
         var json = new JsonObject
         {
             ["n"] = x.shape[0],
-            ["d_a"] = x.shape[1],
-            ["d_b"] = y.shape[1],
+            ["d_a"] = fullA,
+            ["d_b"] = fullB,
             ["measures"] = measuresJson,
             ["details"] = details,
+            ["constant_units"] = new JsonObject
+            {
+                ["a"] = new JsonArray(constantA.Select(c => (JsonNode?)c).ToArray()),
+                ["b"] = new JsonArray(constantB.Select(c => (JsonNode?)c).ToArray()),
+                ["dropped"] = dropConstant && constantA.Length + constantB.Length > 0,
+            },
         };
         var output = new CommandOutput(json);
+        output.Notes.AddRange(notes);
         output.Tables.Add(table);
         if (saveMatching is not null)
         {
@@ -171,7 +248,7 @@ public static class CompareCommand
             json["matching_file"] = saveMatching;
             output.Notes.Add($"wrote {matching.UnitsA.Length} matched unit pairs to {saveMatching}");
         }
-        AddPairFigures(output, x, y, values, settings, fileA, fileB);
+        AddPairFigures(output, x, y, computed, settings, fileA, fileB);
         if (values.FirstOrDefault(v => v.Name == "match-max") is { } naive && values.FirstOrDefault(v => v.Name == "match-hungarian") is { } matched)
             output.Notes.Add($"match-max ({Exporters.FormatCell(naive.Value, true)}) lets many units share one partner; match-hungarian ({Exporters.FormatCell(matched.Value, true)}) is one-to-one.");
         return output;

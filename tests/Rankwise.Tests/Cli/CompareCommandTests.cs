@@ -46,6 +46,51 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void ConstantUnitsAreReportedAndCanBeLeftOut()
+    {
+        // x: kornblith X with a dead (constant) unit inserted as column 2; y: x's live units shuffled plus a constant column.
+        using var dir = new TempDir();
+        var x0 = ArrayReader.ReadMatrix<double>(Fixture("kornblith_demo_X.npy"));
+        int[] perm = [3, 7, 0, 9, 1, 5, 2, 8, 6, 4];
+        var x = new Matrix<double>(x0.Rows, 11);
+        var y = new Matrix<double>(x0.Rows, 11);
+        for (int i = 0; i < x0.Rows; i++)
+        {
+            for (int j = 0, k = 0; j < 11; j++)
+                x[i, j] = j == 2 ? 0.0 : x0[i, k++];
+            for (int j = 0; j < 10; j++)
+                y[i, j] = x0[i, perm[j]];
+            y[i, 10] = 4.5;
+        }
+        string a = dir.File("a.npy"), b = dir.File("b.npy");
+        NpyWriter.Write(a, x);
+        NpyWriter.Write(b, y);
+
+        var (code, stdout, _) = CliRunner.Run("compare", a, b, "--measures", "match-hungarian,cka-linear", "--format", "json");
+        Assert.Equal(0, code);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("measures").GetProperty("match-hungarian").ValueKind);   // NaN
+        Assert.Equal([2], json.GetProperty("constant_units").GetProperty("a").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([10], json.GetProperty("constant_units").GetProperty("b").EnumerateArray().Select(e => e.GetInt32()));
+
+        var pairs = dir.File("pairs.csv");
+        json = CliRunner.Json("compare", a, b, "--measures", "match-hungarian,cka-linear", "--drop-constant-units", "--save-matching", pairs);
+        Assert.Equal(1.0, json.GetProperty("measures").GetProperty("match-hungarian").GetDouble(), 12);
+        Assert.True(json.GetProperty("constant_units").GetProperty("dropped").GetBoolean());
+        Assert.Equal(11, json.GetProperty("d_a").GetInt32());
+        var permutation = json.GetProperty("details").GetProperty("match-hungarian").GetProperty("permutation").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        Assert.Equal(-1, permutation[2]);
+        // Original column indices: x column j (j != 2) is X[:, j < 2 ? j : j - 1], found in y at the column holding it.
+        for (int j = 0; j < 11; j++)
+        {
+            if (j != 2)
+                Assert.Equal(j < 2 ? j : j - 1, perm[permutation[j]]);
+        }
+        var table = CsvReader.ReadTable(pairs);
+        Assert.DoesNotContain(2.0, table.ParseColumn<double>("unit_a"));
+    }
+
+    [Fact]
     public void ReferenceProtocolJson()
     {
         using var dir = new TempDir();
