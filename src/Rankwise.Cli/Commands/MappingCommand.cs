@@ -49,6 +49,14 @@ public static class MappingCommand
         var k = new Option<int>("--k") { Description = "Neighbourhood size K (default 10)", DefaultValueFactory = _ => 10 };
         var includeSelf = new Option<bool>("--include-self") { Description = "Count each item as its own neighbour (self + K−1 others)" };
         var seed = new Option<long>("--seed") { Description = "Seed of folds, initialisations, shuffles and tests (default 0)", DefaultValueFactory = _ => 0L };
+        var intrinsic = new Option<bool>("--intrinsic")
+        {
+            Description = "Experiment 2: score X (and Y with --direction y2x/both) and untrained mappings f(X) on intrinsic tasks (--labels, --benchmark), averaged over --runs initialisations; no training",
+        };
+        var labels = new Option<string?>("--labels") { Description = "With --intrinsic: item labels (file[:column], one per row of X) for label-based retrieval mAP" };
+        var benchmark = new Option<string[]>("--benchmark") { Description = "With --intrinsic: word-similarity benchmark file(s) (the rows of X are words: --vocab, or word-vector files)", AllowMultipleArgumentsPerToken = true };
+        var vocab = new Option<string?>("--vocab") { Description = "With --benchmark: the word of each row of X and Y, one per line" };
+        var lowercase = new Option<bool>("--lowercase") { Description = "With --benchmark: fold case of benchmark words and vocabulary" };
         var command = new Command("mapping", """
             Do cross-modal mappings bridge modalities? Learn f: X → Y (linear or feed-forward, RMSprop, hyper-parameters by
             cross-validation) and report mNNO(X, f(X)), mNNO(Y, f(X)) and mNNO(X, Y) on test items (Collell & Moens 2018).
@@ -56,10 +64,12 @@ public static class MappingCommand
               rankwise mapping --x examples/data/digits_left.npy --y examples/data/digits_right.npy --model lin --model nn --format markdown
               rankwise mapping --x text.npy --y img.npy --test-x text_test.npy --test-y img_test.npy --direction both --format json
               rankwise mapping --x x.npy --y y.npy --model nn --untrained --save-mapped fx.npy
+              rankwise mapping --x examples/data/digits_left.npy --y examples/data/digits_right.npy --intrinsic --labels examples/data/digits.csv:label --direction both
             """)
         {
             x, y, testX, testY, folds, innerFolds, runs, models, loss, direction, activation, untrained, saveMapped,
             gridLr, gridHidden, gridDropout, gridMargin, paperGrid, quick, maxEpochs, k, includeSelf, seed,
+            intrinsic, labels, benchmark, vocab, lowercase,
         };
         command.SetAction(parse =>
         {
@@ -117,6 +127,21 @@ public static class MappingCommand
                 Seed = parse.GetValue(seed),
             };
             string fx = parse.GetValue(x)!, fy = parse.GetValue(y)!;
+            if (parse.GetValue(intrinsic))
+            {
+                string? labelFile = parse.GetValue(labels);
+                string[] benchmarks = parse.GetValue(benchmark) ?? [];
+                if (labelFile is null && benchmarks.Length == 0)
+                    throw new UsageException("--intrinsic needs a task: --labels file[:column] and/or --benchmark file");
+                if (tx is not null || save is not null)
+                    throw new UsageException("--intrinsic uses every item of --x/--y; --test-x/--test-y and --save-mapped do not apply");
+                var intrinsicOutput = CliProgress.Run(context, parse, "intrinsic evaluation (untrained mappings)", progress =>
+                    Intrinsic(fx, fy, labelFile, benchmarks, parse.GetValue(vocab), parse.GetValue(lowercase), modelList, dirs,
+                        grid.HiddenUnits[0], options.Training.Activation, nRuns, options.Seed, progress, context));
+                return context.Emit(parse, intrinsicOutput);
+            }
+            if (parse.GetValue(labels) is not null || (parse.GetValue(benchmark) ?? []).Length > 0)
+                throw new UsageException("--labels and --benchmark are the tasks of --intrinsic; add --intrinsic");
             string what = options.Untrained ? "mapping (untrained)" : "mapping: CV grid search and training";
             var output = CliProgress.Run(context, parse, what, progress =>
                 Compute(fx, fy, tx, ty, options with { Progress = progress }, save, context));
@@ -126,6 +151,87 @@ public static class MappingCommand
     }
 
     private static T[]? NonEmpty<T>(T[]? values) => values is { Length: > 0 } ? values : null;
+
+    /// <summary>Experiment 2 (Collell &amp; Moens 2018): X, Y and their untrained mappings on intrinsic tasks.</summary>
+    private static CommandOutput Intrinsic(string fileX, string fileY, string? labelFile, string[] benchmarks, string? vocabFile, bool lowercase,
+        MappingModel[] models, MappingDirection[] directions, int hidden, MappingActivation activation, int runs, long seed,
+        IProgress<double>? progress, CliContext context)
+    {
+        using var scope = NewDisposeScope();
+        var tx = Load(fileX);
+        int n = (int)tx.shape[0];
+        var ty = Load(fileY, n, fileX);
+        var tasks = new List<IntrinsicTask>();
+        if (labelFile is not null)
+        {
+            var (itemLabels, _) = LabelReader.Read(labelFile);
+            if (itemLabels.Count != n)
+                throw new RankwiseInputException(labelFile, $"has {itemLabels.Count} labels but {fileX} has {n} rows; give one label per item, in row order");
+            tasks.Add(IntrinsicTask.LabelRetrievalMap("labels mAP", itemLabels));
+        }
+        if (benchmarks.Length > 0)
+        {
+            var words = WordSimCommand.ReadVectors(fileX, vocabFile).RowLabels
+                ?? throw new RankwiseInputException(fileX, "has no vocabulary; give the words with --vocab");
+            foreach (var b in benchmarks)
+                tasks.Add(IntrinsicTask.WordSimilarityRho(Path.GetFileNameWithoutExtension(b), WordPairReader.Read(b), words, lowercase));
+        }
+        // The paper's row order: f_nn, f_lin, then the features themselves.
+        var ordered = models.OrderByDescending(m => m).ToArray();
+        var sets = new List<IntrinsicFeatureSet>();
+        string nameX = Path.GetFileNameWithoutExtension(ArraySelector.Parse(fileX).Path);
+        string nameY = Path.GetFileNameWithoutExtension(ArraySelector.Parse(fileY).Path);
+        if (directions.Contains(MappingDirection.XToY))
+            sets.Add(new IntrinsicFeatureSet(nameX, tx, (int)ty.shape[1]));
+        if (directions.Contains(MappingDirection.YToX))
+            sets.Add(new IntrinsicFeatureSet(nameY, ty, (int)tx.shape[1]));
+        var report = IntrinsicEvaluation.Evaluate(sets, tasks, ordered, hidden, activation, runs, seed, progress, context.Cancellation);
+
+        string[] columns = ["row", .. report.Tasks.SelectMany(t => new[] { $"{t} cos", $"{t} eucl" })];
+        var table = new ResultTable($"Intrinsic evaluation of untrained mappings ({runs} initialisation{(runs == 1 ? "" : "s")}, hidden {hidden}; Collell & Moens 2018, Experiment 2)", columns);
+        var rows = new JsonArray();
+        foreach (var row in report.Rows)
+        {
+            var cells = new List<object?> { row.Label };
+            var scores = new JsonObject();
+            for (int t = 0; t < report.Tasks.Count; t++)
+            {
+                cells.Add(row.Scores[t][0]);
+                cells.Add(row.Scores[t][1]);
+                scores[report.Tasks[t]] = new JsonObject
+                {
+                    ["cosine"] = Exporters.Number(row.Scores[t][0]),
+                    ["euclidean"] = Exporters.Number(row.Scores[t][1]),
+                    ["cosine_sd"] = Exporters.Number(row.StandardDeviations[t][0]),
+                    ["euclidean_sd"] = Exporters.Number(row.StandardDeviations[t][1]),
+                };
+            }
+            table.Add([.. cells]);
+            rows.Add(new JsonObject
+            {
+                ["row"] = row.Label,
+                ["feature_set"] = row.FeatureSet,
+                ["model"] = row.Model is { } model ? MappingExperiment.ModelName(model) : null,
+                ["scores"] = scores,
+            });
+        }
+        var json = new JsonObject
+        {
+            ["experiment"] = "intrinsic",
+            ["items"] = n,
+            ["runs"] = runs,
+            ["hidden_units"] = hidden,
+            ["seed"] = seed,
+            ["tasks"] = new JsonArray(report.Tasks.Select(t => (JsonNode?)t).ToArray()),
+            ["rows"] = rows,
+        };
+        var output = new CommandOutput(json) { Title = "Untrained mappings on intrinsic tasks" };
+        output.Tables.Add(table);
+        output.Notes.Add("f_nn(X), f_lin(X): X mapped by a randomly initialised network (no training), mean over initialisations (JSON has the SDs); " +
+            "scores close to X's own mean the semantic structure survives an untrained mapping (Collell & Moens 2018, Experiment 2). " +
+            "labels mAP: items sharing a label are relevant, self excluded; cos/eucl: cosine or Euclidean similarity.");
+        return output;
+    }
 
     private static MappingModel ParseModel(string s) => s switch
     {

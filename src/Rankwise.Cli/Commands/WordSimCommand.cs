@@ -96,7 +96,7 @@ public static class WordSimCommand
         return command;
     }
 
-    private static Matrix<double> ReadVectors(string path, string? vocab)
+    internal static Matrix<double> ReadVectors(string path, string? vocab)
     {
         if (vocab is null)
         {

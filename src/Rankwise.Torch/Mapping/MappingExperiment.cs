@@ -201,20 +201,36 @@ public static class MappingExperiment
         if (folds < 2 || folds > n)
             throw new ArgumentOutOfRangeException(nameof(folds), folds, $"mapping: cross-validation needs 2 ≤ folds ≤ items ({n})");
         var split = Folds(n, folds, Mix(seed, 0x5eed));
-        var scores = new List<MappingGridScore>();
         var points = grid.Points(model, loss);
+        // Every (grid point, fold) training is independent and draws only from its own seeded generators, so they run
+        // concurrently, one single-threaded libtorch training per core (small networks: faster than sharing a pool).
+        var losses = new double[points.Count * folds];
+        var epochs = new int[points.Count * folds];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, Math.Min(Environment.ProcessorCount, losses.Length)),
+            CancellationToken = cancellationToken,
+        };
+        Parallel.For(0, losses.Length, parallel, () => SingleThreaded.Enter(), (job, _, threads) =>
+        {
+            int p = job / folds, f = job % folds;
+            using var scope = NewDisposeScope();
+            var (trainIdx, valIdx) = Parts(split, f, x.device);
+            using var fit = MappingTrainer.Fit(model, loss, points[p], x.index_select(0, trainIdx), y.index_select(0, trainIdx),
+                x.index_select(0, valIdx), y.index_select(0, valIdx), null, training, Mix(seed, 1000 + f), true, cancellationToken);
+            losses[job] = fit.BestValidationLoss;
+            epochs[job] = fit.BestEpoch;
+            progress?.Invoke();
+            return threads;
+        }, SingleThreaded.Exit);
+        var scores = new List<MappingGridScore>();
         for (int p = 0; p < points.Count; p++)
         {
             double lossSum = 0, epochSum = 0;
             for (int f = 0; f < folds; f++)
             {
-                using var scope = NewDisposeScope();
-                var (trainIdx, valIdx) = Parts(split, f, x.device);
-                using var fit = MappingTrainer.Fit(model, loss, points[p], x.index_select(0, trainIdx), y.index_select(0, trainIdx),
-                    x.index_select(0, valIdx), y.index_select(0, valIdx), null, training, Mix(seed, 1000 + f), true, cancellationToken);
-                lossSum += fit.BestValidationLoss;
-                epochSum += fit.BestEpoch;
-                progress?.Invoke();
+                lossSum += losses[p * folds + f];
+                epochSum += epochs[p * folds + f];
             }
             scores.Add(new MappingGridScore(points[p], lossSum / folds, Math.Max(1, (int)Math.Round(epochSum / folds, MidpointRounding.AwayFromZero))));
         }
@@ -400,10 +416,19 @@ public static class MappingExperiment
     {
         private long done;
 
-        public void Step()
+        public void Step() => sink?.Report(Math.Min(1.0, (double)Interlocked.Increment(ref done) / total));
+    }
+
+    /// <summary>One libtorch intra-op thread on the calling worker (OpenMP settings are per thread), restored on exit.</summary>
+    private static class SingleThreaded
+    {
+        public static int Enter()
         {
-            done++;
-            sink?.Report(Math.Min(1.0, (double)done / total));
+            int threads = get_num_threads();
+            set_num_threads(1);
+            return threads;
         }
+
+        public static void Exit(int threads) => set_num_threads(threads);
     }
 }

@@ -7,9 +7,12 @@ namespace Rankwise.Torch.Mapping;
 /// <summary>A trained (or freshly initialised) mapping with its loss history. Disposing it disposes the module.</summary>
 public sealed class MappingFit : IDisposable
 {
+    private readonly Generator? _generator;
+
     internal MappingFit(Module<Tensor, Tensor> module, double initialTrainLoss, double finalTrainLoss,
-        double[] trainLosses, double[] validationLosses, int bestEpoch)
+        double[] trainLosses, double[] validationLosses, int bestEpoch, Generator? generator = null)
     {
+        _generator = generator;
         Module = module;
         InitialTrainLoss = initialTrainLoss;
         FinalTrainLoss = finalTrainLoss;
@@ -51,7 +54,11 @@ public sealed class MappingFit : IDisposable
     }
 
     /// <summary>Disposes the module.</summary>
-    public void Dispose() => Module.Dispose();
+    public void Dispose()
+    {
+        Module.Dispose();
+        _generator?.Dispose();
+    }
 }
 
 /// <summary>
@@ -59,9 +66,10 @@ public sealed class MappingFit : IDisposable
 /// drawn from a seeded shuffle, and early stopping on a validation loss.
 /// </summary>
 /// <remarks>
-/// Reproducibility: <c>torch.manual_seed(seed)</c> is called before the weights are initialised (it also drives dropout),
-/// and the epoch shuffles come from a <see cref="Random"/> seeded with the same value, so a run is repeatable on the
-/// same device and thread count. <c>torch.manual_seed</c> is process-wide: do not train concurrently.
+/// Reproducibility: the initial weights and the dropout masks come from a private <see cref="Generator"/> seeded with
+/// <c>seed</c>, and the epoch shuffles from a <see cref="Random"/> seeded with the same value; torch's global generator
+/// is never used, so a run is repeatable on the same device whatever else runs concurrently (trainings may run in
+/// parallel on several threads).
 /// </remarks>
 public static class MappingTrainer
 {
@@ -97,14 +105,14 @@ public static class MappingTrainer
         if (epochs is < 0)
             throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "mapping: epochs must be non-negative");
 
-        torch.manual_seed(seed);
+        var generator = new Generator(unchecked((ulong)seed));
         var module = MappingNetwork.Create(model, (int)x.shape[1], (int)y.shape[1], hyper.HiddenUnits, hyper.Dropout,
-            options.Activation, x.device, x.dtype);
+            options.Activation, x.device, x.dtype, generator);
         try
         {
             double initial = Evaluate(module, loss, hyper.Margin, x, y, options.BatchSize);
             if (!train)
-                return new MappingFit(module, initial, initial, [], [], 0);
+                return new MappingFit(module, initial, initial, [], [], 0, generator);
 
             var rng = new Random(unchecked((int)(seed ^ (seed >> 32)) * 16777619 + 1));
             int n = (int)x.shape[0];
@@ -169,11 +177,12 @@ public static class MappingTrainer
             }
             double final = Evaluate(module, loss, hyper.Margin, x, y, options.BatchSize);
             module.eval();
-            return new MappingFit(module, initial, final, trainLosses.ToArray(), validationLosses.ToArray(), bestEpoch);
+            return new MappingFit(module, initial, final, trainLosses.ToArray(), validationLosses.ToArray(), bestEpoch, generator);
         }
         catch
         {
             module.Dispose();
+            generator.Dispose();
             throw;
         }
     }

@@ -106,4 +106,61 @@ public class MappingCommandTests
         Assert.Equal(2, code);
         Assert.Contains("--save-mapped", err);
     }
+
+    [Fact]
+    public void IntrinsicEvaluationScoresFeaturesAndUntrainedMappingsOnLabelsAndWordSimilarity()
+    {
+        using var dir = new TempDir();
+        string vectors = JudgeTestData.Reference("wordsim", "vectors.npy"), vocab = JudgeTestData.Reference("wordsim", "vocab.txt");
+        string simlex = JudgeTestData.Reference("wordsim", "simlex.txt");
+        // Y: the same 40 words in another "modality" (a fixed random projection); labels: 4 arbitrary groups of 10.
+        var v = ArrayReader.ReadMatrix<double>(vectors);
+        var rng = new Random(3);
+        var proj = Enumerable.Range(0, 8 * 5).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var y = new Matrix<float>(v.Rows, 5);
+        for (int i = 0; i < v.Rows; i++)
+            for (int j = 0; j < 5; j++)
+            {
+                double sum = 0;
+                for (int k = 0; k < 8; k++)
+                    sum += v[i, k] * proj[k * 5 + j];
+                y[i, j] = (float)sum;
+            }
+        string fy = Write(dir, "y.npy", y);
+        string labels = dir.File("labels.csv");
+        File.WriteAllLines(labels, ["group", .. Enumerable.Range(0, v.Rows).Select(i => (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
+        string[] args = ["mapping", "--x", vectors, "--y", fy, "--intrinsic", "--labels", labels + ":group", "--benchmark", simlex, "--vocab", vocab,
+            "--runs", "2", "--direction", "both", "--seed", "4"];
+        var json = CliRunner.Json(args);
+        Assert.Equal("intrinsic", json.GetProperty("experiment").GetString());
+        Assert.Equal(["labels mAP", "simlex"], json.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()));
+        var rows = json.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(["f_nn(vectors)", "f_lin(vectors)", "vectors", "f_nn(y)", "f_lin(y)", "y"], rows.Select(r => r.GetProperty("row").GetString()));
+
+        // The raw-feature rows are the plain evaluations: wordsim's Spearman and retrieval's label mAP of the same file.
+        var wordsim = CliRunner.Json("wordsim", "--vectors", vectors, "--vocab", vocab, "--benchmark", simlex);
+        double rho = wordsim.GetProperty("benchmarks")[0].GetProperty("spearman").GetProperty("value").GetDouble();
+        Assert.Equal(rho, rows[2].GetProperty("scores").GetProperty("simlex").GetProperty("cosine").GetDouble(), 12);
+        var map = Rankwise.Retrieval.LabelRetrieval.MeanAveragePrecision(v, Rankwise.Retrieval.ItemLabels.FromSingle(Enumerable.Range(0, v.Rows).Select(i => i % 4).ToArray()));
+        Assert.Equal(map.Value, rows[2].GetProperty("scores").GetProperty("labels mAP").GetProperty("cosine").GetDouble(), 12);
+        // Mappings: finite scores with a spread over the two initialisations; the same seed gives the same table.
+        foreach (var r in rows.Where(r => r.GetProperty("model").ValueKind == JsonValueKind.String))
+        {
+            var cell = r.GetProperty("scores").GetProperty("labels mAP");
+            Assert.InRange(cell.GetProperty("cosine").GetDouble(), 0.0, 1.0);
+            Assert.True(cell.GetProperty("cosine_sd").GetDouble() > 0);
+        }
+        Assert.Equal(json.GetProperty("rows").GetRawText(), CliRunner.Json(args).GetProperty("rows").GetRawText());
+    }
+
+    [Fact]
+    public void IntrinsicNeedsATask()
+    {
+        using var dir = new TempDir();
+        var (x, y) = Data(30, 1);
+        var (code, _, err) = CliRunner.Run("mapping", "--x", Write(dir, "x.npy", x), "--y", Write(dir, "y.npy", y), "--intrinsic");
+        Assert.Equal(2, code);
+        Assert.Contains("--labels", err);
+    }
 }
