@@ -15,6 +15,7 @@ public static class CliApp
     /// <summary>Runs the command line against the process's console.</summary>
     public static int Run(string[] args)
     {
+        NativeEnvironment.ApplyDefaults();
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += onCancel;

@@ -13,16 +13,22 @@ internal static class CkaKernels
     internal static LinearCkaForm Resolve(LinearCkaForm form, long n, long dx, long dy) =>
         form != LinearCkaForm.Auto ? form : dx + dy < n ? LinearCkaForm.Feature : LinearCkaForm.Gram;
 
-    /// <summary>H·K·H with H = I − 11ᵀ/n, computed as K − row means − column means + grand mean.</summary>
-    internal static Tensor CentreGram(Tensor k) =>
-        k - k.mean([1L], keepdim: true) - k.mean([0L], keepdim: true) + k.mean();
-
-    /// <summary>Biased CKA ⟨HKH, HLH⟩_F / (‖HKH‖_F ‖HLH‖_F).</summary>
-    internal static Tensor CkaFromGrams(Tensor k, Tensor l)
+    /// <summary>H·K·H in place (K − row means − column means + grand mean, with the means of the original K).</summary>
+    internal static Tensor CentreGramInPlace(Tensor k)
     {
-        var kc = CentreGram(k);
-        var lc = CentreGram(l);
-        return (kc * lc).sum() / (SimilarityInput.Frobenius(kc) * SimilarityInput.Frobenius(lc));
+        using var rows = k.mean([1L], keepdim: true);
+        using var columns = k.mean([0L], keepdim: true);
+        using var all = k.mean();
+        return k.sub_(rows).sub_(columns).add_(all);
+    }
+
+    /// <summary>Biased CKA ⟨HKH, HLH⟩_F / (‖HKH‖_F ‖HLH‖_F). Centres <paramref name="k"/> and <paramref name="l"/> in
+    /// place (callers pass Gram matrices they own): an n × n problem holds two n × n matrices, no more.</summary>
+    internal static Tensor CkaFromGramsInPlace(Tensor k, Tensor l)
+    {
+        var kc = CentreGramInPlace(k).reshape(-1);
+        var lc = CentreGramInPlace(l).reshape(-1);
+        return kc.dot(lc) / (kc.dot(kc).sqrt() * lc.dot(lc).sqrt());
     }
 
     /// <summary>Biased linear CKA in feature space from centred features.</summary>
@@ -115,21 +121,34 @@ internal static class CkaKernels
     internal static Tensor SquaredDistances(Tensor xc)
     {
         var g = xc.matmul(xc.t());
-        var sq = g.diagonal();
-        var d2 = (sq.unsqueeze(1) + sq.unsqueeze(0) - 2.0 * g).clamp_min(0.0);
-        d2.diagonal().zero_();
-        return d2;
+        using var sq = g.diagonal().clone();
+        g.mul_(-2.0).add_(sq.unsqueeze(1)).add_(sq.unsqueeze(0)).clamp_min_(0.0);
+        g.diagonal().zero_();
+        return g;
     }
 
     /// <summary>numpy.median of all elements (mean of the two middle order statistics when the count is even).</summary>
     internal static double MedianAll(Tensor t)
     {
-        var flat = t.reshape(-1);
+        using var flat = t.reshape(-1);
         long count = flat.numel();
+        long k = count % 2 == 1 ? (count + 1) / 2 : count / 2;
+        double lo;
+        var (kthValues, kthIndices) = flat.kthvalue(k, 0);
+        using (kthValues)
+        using (kthIndices)
+            lo = kthValues.item<double>();
         if (count % 2 == 1)
-            return flat.kthvalue((count + 1) / 2, 0).values.item<double>();
-        double lo = flat.kthvalue(count / 2, 0).values.item<double>();
-        double hi = flat.kthvalue(count / 2 + 1, 0).values.item<double>();
+            return lo;
+        // The (k+1)-th value: lo again when more than k values are ≤ lo, else the smallest value above lo.
+        long atMost;
+        using (var le = flat.le(lo))
+            atMost = le.sum().item<long>();
+        if (atMost > k)
+            return lo;
+        double hi;
+        using (var above = flat.where(flat.gt(lo), double.PositiveInfinity))
+            hi = above.min().item<double>();
         return 0.5 * (lo + hi);
     }
 
@@ -141,6 +160,6 @@ internal static class CkaKernels
     {
         var d2 = SquaredDistances(xc);
         double sigma2 = sigma is double s ? s * s : threshold * threshold * MedianAll(d2);
-        return (d2 / (-2.0 * sigma2)).exp();
+        return d2.div_(-2.0 * sigma2).exp_();
     }
 }

@@ -96,6 +96,6 @@ public sealed class LinearCka : IRepresentationMeasure
         }
         if (resolved == LinearCkaForm.Feature)
             return CkaKernels.LinearFeatureCka(xc, yc).item<double>();
-        return CkaKernels.CkaFromGrams(xc.matmul(xc.t()), yc.matmul(yc.t())).item<double>();
+        return CkaKernels.CkaFromGramsInPlace(xc.matmul(xc.t()), yc.matmul(yc.t())).item<double>();
     }
 }

@@ -73,7 +73,7 @@ public sealed class RbfCka : IRepresentationMeasure
         var k = CkaKernels.RbfGram(SimilarityInput.Centre(x64), Threshold, Sigma);
         var l = CkaKernels.RbfGram(SimilarityInput.Centre(y64), Threshold, Sigma);
         if (!Debiased)
-            return CkaKernels.CkaFromGrams(k, l).item<double>();
+            return CkaKernels.CkaFromGramsInPlace(k, l).item<double>();
         var xy = CkaKernels.UnbiasedHsicScaled(k, l);
         var xx = CkaKernels.UnbiasedHsicScaled(k, k);
         var yy = CkaKernels.UnbiasedHsicScaled(l, l);

@@ -15,7 +15,14 @@ internal static class RdmStatistics
             throw new ArgumentException($"RDM comparison: the RDMs have different lengths ({a.Length} and {b.Length}); they must come from the same number of stimuli", nameof(b));
         if (a.Length < 2 || HasNaN(a) || HasNaN(b))
             return double.NaN;
-        if (comparison is RdmComparison.Spearman or RdmComparison.KendallTauA or RdmComparison.KendallTauB && tieTolerance > 0)
+        if (comparison == RdmComparison.Spearman)
+        {
+            // One sort per RDM gives both the tie snapping and the mid-ranks; the two RDMs are ranked concurrently.
+            double[] ra = [], rb = [];
+            Parallel.Invoke(() => ra = SnappedMidRanks(a, tieTolerance), () => rb = SnappedMidRanks(b, tieTolerance));
+            return Pearson(ra, rb);
+        }
+        if (comparison is RdmComparison.KendallTauA or RdmComparison.KendallTauB && tieTolerance > 0)
         {
             a = SnapTies(a, tieTolerance);
             b = SnapTies(b, tieTolerance);
@@ -106,6 +113,64 @@ internal static class RdmStatistics
     {
         double r = Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b));
         return double.IsNaN(r) ? r : Math.Clamp(r, -1.0, 1.0);
+    }
+
+    /// <summary>
+    /// <see cref="MidRanks"/> of <see cref="SnapTies"/>(v, relativeTolerance) from a single sort: in ascending order a
+    /// value joins the current group while it is within the tolerance of the group's smallest value (the snapping
+    /// rule), and every group gets the mean of the ranks it spans.
+    /// </summary>
+    internal static double[] SnappedMidRanks(double[] v, double relativeTolerance)
+    {
+        int m = v.Length;
+        double scale = 0;
+        foreach (var e in v) scale = Math.Max(scale, Math.Abs(e));
+        double tol = relativeTolerance * scale;
+        var ranks = new double[m];
+        if (m >= Rankwise.Ranking.BucketArgSort.MinimumLength)
+        {
+            // Large RDMs: the core's radix sample sort, buckets in ascending order on this thread; a snapped group may
+            // span buckets, so its members wait in `pending` until a value beyond the tolerance closes it.
+            var pending = new List<int>();
+            double anchor = double.NaN;
+            int groupStart = 0;
+            void Close(int end)
+            {
+                double rank = 0.5 * (groupStart + 1 + end);
+                foreach (int i in pending) ranks[i] = rank;
+                pending.Clear();
+                groupStart = end;
+            }
+            Rankwise.Ranking.BucketArgSort.Run(v, parallel: false, (sorted, start) =>
+            {
+                for (int k = 0; k < sorted.Length; k++)
+                {
+                    int index = sorted[k].Index;
+                    double value = v[index];
+                    if (pending.Count > 0 && value - anchor > tol)
+                        Close(start + k);
+                    if (pending.Count == 0)
+                        anchor = value;
+                    pending.Add(index);
+                }
+            });
+            Close(m);
+            return ranks;
+        }
+        var keys = (double[])v.Clone();
+        var order = new int[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Array.Sort(keys, order);
+        int s0 = 0;
+        while (s0 < m)
+        {
+            int end = s0 + 1;
+            while (end < m && keys[end] - keys[s0] <= tol) end++;
+            double rank = 0.5 * (s0 + 1 + end);
+            for (int i = s0; i < end; i++) ranks[order[i]] = rank;
+            s0 = end;
+        }
+        return ranks;
     }
 
     /// <summary>Ranks 1..m with ties given the mean of the ranks they span (scipy.stats.rankdata 'average').</summary>

@@ -144,8 +144,9 @@ public sealed class Rsa : IRepresentationMeasure
                 full = 1.0 - zc.matmul(zc.t());
                 break;
         }
-        var iu = triu_indices(n, n, 1, device: x64.device);
-        var flatIndex = iu[0] * n + iu[1];
-        return full.reshape(-1).index_select(0, flatIndex);
+        // The strict upper triangle in row-major order (as scipy's pdist / squareform), via a boolean mask (n² bytes)
+        // rather than 2 × n(n−1)/2 int64 indices.
+        using var upper = ones(n, n, ScalarType.Bool, device: x64.device).triu_(1);
+        return full.masked_select(upper);
     }
 }

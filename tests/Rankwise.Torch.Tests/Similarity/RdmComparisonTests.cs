@@ -106,3 +106,23 @@ public class RdmComparisonTests
         Assert.True(corr[1] > 0 && corr[1] < 1e-2);
     }
 }
+
+public class SnappedMidRankTests
+{
+    [Theory]
+    [InlineData(70_000, 0.0)]
+    [InlineData(70_000, 1e-13)]
+    [InlineData(100, 1e-13)]
+    [InlineData(131_073, 1e-9)]
+    public void OneSortEqualsSnappingThenRanking(int m, double tolerance)
+    {
+        // Values on a coarse grid plus rounding-level jitter: exact ties, near ties within the tolerance, and groups that
+        // straddle the sort's buckets.
+        var random = new Random(m);
+        var v = new double[m];
+        for (int i = 0; i < m; i++)
+            v[i] = random.Next(2000) * 0.37 + (random.Next(3) - 1) * 1e-14 * 740;
+        var expected = RdmStatistics.MidRanks(RdmStatistics.SnapTies(v, tolerance));
+        Assert.Equal(expected, RdmStatistics.SnappedMidRanks(v, tolerance));
+    }
+}
