@@ -80,6 +80,16 @@ public static class CorrelateCommand
 
             var alt = OptionParsing.ParseAlternative(parse.GetValue(alternative));
             var nan = OptionParsing.ParseNanPolicy(parse.GetValue(nanPolicy));
+            if (nan == NanPolicy.Raise)
+            {
+                // Name the file in the error, not the library's "x"/"y".
+                foreach (var (values, selector) in new[] { (xs, parse.GetValue(x)!), (ys, parse.GetValue(y)!) })
+                {
+                    int first = Array.FindIndex(values, double.IsNaN);
+                    if (first >= 0)
+                        throw new RankwiseInputException(selector, $"contains NaN at index {first} (--nan-policy raise)");
+                }
+            }
             (CorrelationResult result, BootstrapResult? boot) = ciName switch
             {
                 "none" => (Correlate.Compute(m, xs, ys, alt, nan), null),

@@ -119,15 +119,25 @@ public static class EvaluateCommand
                 ceiling = SplitHalfConsistency.Compute(table, new SplitHalfOptions { Splits = splitCount, Seed = parse.GetValue(seed), ConfidenceLevel = level }, context.Cancellation);
             }
 
-            var report = ModelEvaluation.Evaluate(truthValues, models, new EvaluationOptions
+            EvaluationReport report;
+            try
             {
-                Resamples = b,
-                Seed = parse.GetValue(seed),
-                ConfidenceLevel = level,
-                IntervalMethod = parse.GetValue(ci) == "basic" ? BootstrapMethod.Basic : BootstrapMethod.Percentile,
-                KendallInterval = !parse.GetValue(noKendallCi),
-                NanPolicy = parse.GetValue(nanPolicy) == "omit" ? NanPolicy.Omit : NanPolicy.Raise,
-            }, ceiling, context.Cancellation);
+                report = ModelEvaluation.Evaluate(truthValues, models, new EvaluationOptions
+                {
+                    Resamples = b,
+                    Seed = parse.GetValue(seed),
+                    ConfidenceLevel = level,
+                    IntervalMethod = parse.GetValue(ci) == "basic" ? BootstrapMethod.Basic : BootstrapMethod.Percentile,
+                    KendallInterval = !parse.GetValue(noKendallCi),
+                    NanPolicy = parse.GetValue(nanPolicy) == "omit" ? NanPolicy.Omit : NanPolicy.Raise,
+                }, ceiling, context.Cancellation);
+            }
+            catch (RankwiseInputException e) when (e.Source == "truth" || specs.Any(spec => spec.Name == e.Source))
+            {
+                // Name the file (the library names the truth and the models).
+                string file = e.Source == "truth" ? truthSelector : specs.First(spec => spec.Name == e.Source).Selector;
+                throw new RankwiseInputException(file, e.Problem, e);
+            }
             return context.Emit(parse, ToOutput(report, specs.ToDictionary(s => s.Name, s => s.Selector), missing));
         });
         return command;
