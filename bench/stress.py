@@ -670,8 +670,11 @@ def group_interrupt():
         output = os.path.join(d, "out.json")
         if args[0] == "sorter":
             args = args + ["--out", os.path.join(d, "s.dat")]
+        # A shell without job control starts background jobs with SIGINT ignored, and children inherit that:
+        # restore the default so the run does not depend on how this script was started.
         p = subprocess.Popen(["dotnet", CLI] + args + ["--output", output, "--format", "json", "--quiet"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         time.sleep(3.0)
         if p.poll() is not None:
             check(g, name, False, f"finished before the signal (exit {p.returncode}): {p.stderr.read().decode()[:200]}")
