@@ -80,6 +80,16 @@ public static class CorrelateCommand
 
             var alt = OptionParsing.ParseAlternative(parse.GetValue(alternative));
             var nan = OptionParsing.ParseNanPolicy(parse.GetValue(nanPolicy));
+            if (nan == NanPolicy.Raise)
+            {
+                // Name the file in the error, not the library's "x"/"y".
+                foreach (var (values, selector) in new[] { (xs, parse.GetValue(x)!), (ys, parse.GetValue(y)!) })
+                {
+                    int first = Array.FindIndex(values, double.IsNaN);
+                    if (first >= 0)
+                        throw new RankwiseInputException(selector, $"contains NaN at index {first} (--nan-policy raise)");
+                }
+            }
             (CorrelationResult result, BootstrapResult? boot) = ciName switch
             {
                 "none" => (Correlate.Compute(m, xs, ys, alt, nan), null),
@@ -96,7 +106,8 @@ public static class CorrelateCommand
                     }, context.Cancellation)),
             };
             var output = ToOutput(result);
-            AddFigures(output, xs, ys, result, boot, parse.GetValue(x)!, parse.GetValue(y)!);
+            if (parse.GetValue(GlobalOptions.Report) is not null)   // the plots rank every pair: only when a report is asked for
+                AddFigures(output, xs, ys, result, boot, parse.GetValue(x)!, parse.GetValue(y)!);
             return context.Emit(parse, output);
         });
         return command;

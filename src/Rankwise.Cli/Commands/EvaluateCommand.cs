@@ -119,19 +119,30 @@ public static class EvaluateCommand
                 ceiling = SplitHalfConsistency.Compute(table, new SplitHalfOptions { Splits = splitCount, Seed = parse.GetValue(seed), ConfidenceLevel = level }, context.Cancellation);
             }
 
-            var report = CliProgress.Run(context, parse, $"bootstrap ({b} resamples x {models.Count} model{(models.Count == 1 ? "" : "s")})", progress =>
-                ModelEvaluation.Evaluate(truthValues, models, new EvaluationOptions
-                {
-                    Resamples = b,
-                    Seed = parse.GetValue(seed),
-                    ConfidenceLevel = level,
-                    IntervalMethod = parse.GetValue(ci) == "basic" ? BootstrapMethod.Basic : BootstrapMethod.Percentile,
-                    KendallInterval = !parse.GetValue(noKendallCi),
-                    NanPolicy = parse.GetValue(nanPolicy) == "omit" ? NanPolicy.Omit : NanPolicy.Raise,
-                    Progress = progress,
-                }, ceiling, context.Cancellation));
+            EvaluationReport report;
+            try
+            {
+                report = CliProgress.Run(context, parse, $"bootstrap ({b} resamples x {models.Count} model{(models.Count == 1 ? "" : "s")})", progress =>
+                    ModelEvaluation.Evaluate(truthValues, models, new EvaluationOptions
+                    {
+                        Resamples = b,
+                        Seed = parse.GetValue(seed),
+                        ConfidenceLevel = level,
+                        IntervalMethod = parse.GetValue(ci) == "basic" ? BootstrapMethod.Basic : BootstrapMethod.Percentile,
+                        KendallInterval = !parse.GetValue(noKendallCi),
+                        NanPolicy = parse.GetValue(nanPolicy) == "omit" ? NanPolicy.Omit : NanPolicy.Raise,
+                        Progress = progress,
+                    }, ceiling, context.Cancellation));
+            }
+            catch (RankwiseInputException e) when (e.Source == "truth" || specs.Any(spec => spec.Name == e.Source))
+            {
+                // Name the file (the library names the truth and the models).
+                string file = e.Source == "truth" ? truthSelector : specs.First(spec => spec.Name == e.Source).Selector;
+                throw new RankwiseInputException(file, e.Problem, e);
+            }
             var output = ToOutput(report, specs.ToDictionary(s => s.Name, s => s.Selector), missing);
-            AddFigures(output, report, truthValues, models);
+            if (parse.GetValue(GlobalOptions.Report) is not null)
+                AddFigures(output, report, truthValues, models);
             return context.Emit(parse, output);
         });
         return command;

@@ -90,7 +90,15 @@ public static class WordSimCommand
                     Method = parse.GetValue(ci) switch { "percentile" => BootstrapMethod.Percentile, "basic" => BootstrapMethod.Basic, _ => BootstrapMethod.BCa },
                 },
             };
-            var results = benchmarks.Select(set => (Set: set, Result: WordSimilarity.Evaluate(matrix, set, options, context.Cancellation))).ToArray();
+            (WordPairSet Set, WordSimilarityResult Result)[] results;
+            try
+            {
+                results = benchmarks.Select(set => (set, WordSimilarity.Evaluate(matrix, set, options, context.Cancellation))).ToArray();
+            }
+            catch (RankwiseInputException e) when (e.Source == "vectors")
+            {
+                throw new RankwiseInputException(vectorPath, e.Problem, e);
+            }
             return context.Emit(parse, ToOutput(vectorPath, matrix, parse.GetValue(similarity)!, parse.GetValue(oov)!, options.Lowercase, results));
         });
         return command;
@@ -100,7 +108,12 @@ public static class WordSimCommand
     {
         if (vocab is null)
         {
-            var format = ArrayReader.DetectFormat(ArraySelector.Parse(path).Path);
+            var selector = ArraySelector.Parse(path);
+            var format = ArrayReader.DetectFormat(selector.Path);
+            // A .txt that is neither word2vec text nor GloVe is a damaged vector file rather than a table: read it as
+            // word vectors, so that the error says what is wrong with it (exit 3, naming the file).
+            if (format == ArrayFormat.Csv && selector.Name is null && Path.GetExtension(selector.Path).Equals(".txt", StringComparison.OrdinalIgnoreCase))
+                return EmbeddingReader.Read<double>(selector.Path);
             if (format is not (ArrayFormat.Word2VecText or ArrayFormat.Word2VecBinary or ArrayFormat.GloVe))
                 throw new UsageException($"{path} holds no words; give them with --vocab words.txt (one word per line, in row order)");
             return ArrayReader.ReadMatrix<double>(path, format);
