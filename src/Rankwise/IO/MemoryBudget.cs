@@ -90,14 +90,14 @@ public readonly record struct MemoryBudget
             "T" or "TB" or "TIB" => 1L << 40,
             _ => 0L,
         };
-        if (multiplier == 0)
-        {
-            problem = $"memory size '{s}': unknown unit '{unit}' (use B, KB, MB, GB or TB, binary multiples, or 'auto')";
-            return false;
-        }
         if (number.Length == 0 || !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value))
         {
             problem = $"memory size '{s}': expected a number followed by a unit, e.g. 2GB, 512MB or auto";
+            return false;
+        }
+        if (multiplier == 0)
+        {
+            problem = $"memory size '{s}': unknown unit '{unit}' (use B, KB, MB, GB or TB, binary multiples, or 'auto')";
             return false;
         }
         decimal bytes = value > long.MaxValue ? decimal.MaxValue : decimal.Floor(value * multiplier);
