@@ -141,8 +141,8 @@ public sealed class LinearCkaAccumulator : IDisposable
         var yt = inPlace ? y.sub_(_shiftYT!) : y - _shiftYT!;
         var a = xt.square().sum(1);
         var bb = yt.square().sum(1);
-        _sx!.add_(xt.sum(0));
-        _sy!.add_(yt.sum(0));
+        _sx!.add_(xt.sum([0L]));
+        _sy!.add_(yt.sum([0L]));
         var xtT = xt.t();
         var ytT = yt.t();
         _cxx!.addmm_(xtT, xt);

@@ -105,8 +105,8 @@ public static class StreamingCka
             cancellationToken.ThrowIfCancellationRequested();
             using var blockScope = NewDisposeScope();
             var (xb, yb) = ReadBlock(x, y, bufX, bufY, k * b, (int)Math.Min(b, n - k * b));
-            sumX.add_(xb.sum(0));
-            sumY.add_(yb.sum(0));
+            sumX.add_(xb.sum([0L]));
+            sumY.add_(yb.sum([0L]));
             Extremes(xb, ref minX, ref maxX);
             Extremes(yb, ref minY, ref maxY);
             options.Progress?.Report((k + 1) / (2.0 * blocks));
