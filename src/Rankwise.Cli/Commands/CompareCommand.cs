@@ -236,6 +236,7 @@ public static class CompareCommand
     private static CommandOutput PairStreamed(string fileA, string fileB, IReadOnlyList<string> names, MemoryBudget budget, long estimate,
         IProgress<double>? progress, CliContext context)
     {
+        MemoryOptions.ReturnFreedBlocksToTheSystem();
         using var a = NpyRowSource.Open(fileA);
         using var b = NpyRowSource.Open(fileB);
         if (a.Rows < 2)

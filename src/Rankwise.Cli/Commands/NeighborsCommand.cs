@@ -147,6 +147,7 @@ public static class NeighborsCommand
     private static CommandOutput ComputeStreamed(string fileV, string fileZ, string? fileFx, int[] kList, KnnMetric metric, bool self,
         string? perItemPath, ulong seed, MemoryBudget budget, long estimate, IProgress<double>? progress, CliContext context)
     {
+        MemoryOptions.ReturnFreedBlocksToTheSystem();
         var files = new List<string> { fileV, fileZ };
         if (fileFx is not null)
             files.Add(fileFx);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Rankwise.IO;
 using Rankwise.Torch;
@@ -15,7 +16,7 @@ namespace Rankwise.Cli.Infrastructure;
 /// Giving <c>--max-memory</c> does not by itself force streaming: data that fit in the budget are read into memory, which
 /// gives the same numbers faster.
 /// </remarks>
-internal static class MemoryOptions
+internal static partial class MemoryOptions
 {
     /// <summary>Help text shared by the commands (completed by each command's own sentence).</summary>
     public const string Help =
@@ -71,6 +72,32 @@ internal static class MemoryOptions
         ["passes"] = passes,
         ["estimated_peak_bytes"] = plan.EstimatedPeakBytes,
     };
+
+    /// <summary>
+    /// Before a streamed run on Linux/glibc: serve every allocation of 128 KiB or more (libtorch's block tensors and
+    /// temporaries) by its own mapping, returned to the system when freed. glibc otherwise raises that threshold after
+    /// the first large free, and later blocks are carved from heap arenas that keep their pages, so the resident set
+    /// creeps above the budget (observed: 370 MB instead of 240 MB for a 96 MB budget). Elsewhere, or if the call is
+    /// unavailable (e.g. musl), nothing happens.
+    /// </summary>
+    public static void ReturnFreedBlocksToTheSystem()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
+            Mallopt(M_MMAP_THRESHOLD, 128 << 10);
+            Mallopt(M_TRIM_THRESHOLD, 128 << 10);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc: the default allocator behaviour stays.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int Mallopt(int param, int value);
 
     /// <summary>A usage error for a budget that cannot hold even one row per block.</summary>
     public static UsageException TooSmall(MemoryBudgetException e) => new("--max-memory: " + e.Message);
