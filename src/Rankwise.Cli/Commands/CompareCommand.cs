@@ -55,6 +55,8 @@ public static class CompareCommand
         }.AcceptOnlyFromAmong(OptionParsing.Alternatives);
         var resamples = new Option<int>("--resamples") { Description = "Random labelings when the exact test is too large", DefaultValueFactory = _ => 9999 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0UL };
+        var maxMemory = MemoryOptions.Create(
+            "Only cka-linear and cka-debiased stream (exact full-data CKA in two passes); other measures on data over the budget are an error. The reference protocol (--runs/--vs) always reads into memory.");
 
         var command = new Command("compare", """
             Compare two representations of the same stimuli (CKA, CCA family, Procrustes, RSA, unit matching),
@@ -62,9 +64,10 @@ public static class CompareCommand
             Examples:
               rankwise compare layer_a.npy layer_b.npy --measures all --format json
               rankwise compare --runs a1.npy a2.npy a3.npy --vs b1.npy b2.npy b3.npy --measure cka-linear
+              rankwise compare big_a.npy big_b.npy --measures cka-linear,cka-debiased --max-memory 2GB
             """)
         {
-            inputs, measures, runs, vs, measure, alpha, unitCorrelation, saveMatching, dropConstant, alternative, resamples, seed,
+            inputs, measures, runs, vs, measure, alpha, unitCorrelation, saveMatching, dropConstant, alternative, resamples, seed, maxMemory,
         };
         command.SetAction(parse =>
         {
@@ -102,6 +105,11 @@ public static class CompareCommand
             {
                 throw new UsageException("--measures: " + ex.Message);
             }
+            var budget = MemoryOptions.Parse(parse.GetValue(maxMemory));
+            long? streamEstimate = StreamingDecision(files[0], files[1], names, parse.GetValue(saveMatching), budget);
+            if (streamEstimate is long estimate)
+                return context.Emit(parse, CliProgress.Run(context, parse, "linear CKA (streamed, 2 passes)", progress =>
+                    PairStreamed(files[0], files[1], names, budget, estimate, progress, context)));
             return context.Emit(parse, CliProgress.Run(context, parse, "computing measures", progress =>
                 Pair(files[0], files[1], names, settings, parse.GetValue(saveMatching), parse.GetValue(dropConstant), progress, context)));
         });
@@ -235,6 +243,7 @@ public static class CompareCommand
                 ["b"] = new JsonArray(constantB.Select(c => (JsonNode?)c).ToArray()),
                 ["dropped"] = dropConstant && constantA.Length + constantB.Length > 0,
             },
+            ["streamed"] = false,
         };
         var output = new CommandOutput(json);
         output.Notes.AddRange(notes);
@@ -254,8 +263,113 @@ public static class CompareCommand
         return output;
     }
 
-    /// <summary>Report plots for a pair: measures as bars, and the unit correlation matrix reordered by the matching.</summary>
-    internal static void AddPairFigures(CommandOutput output, Tensor x, Tensor y, List<MeasureValue> values, MeasureSettings settings, string fileA, string fileB)
+    /// <summary>The measures that <c>compare</c> can stream from memory-mapped files (exact full-data values).</summary>
+    internal static readonly string[] StreamableMeasures = ["cka-linear", "cka-debiased"];
+
+    /// <summary>
+    /// Rough peak bytes of the in-memory path for n rows of widths d_a, d_b: float64 matrices and their tensors, centred
+    /// copies (32·n·(d_a + d_b)), d × d products, and 32·n² when a measure forms n × n matrices (RBF CKA, RSA, or linear CKA
+    /// in its Gram form, used when d_a + d_b ≥ n).
+    /// </summary>
+    internal static long InMemoryEstimate(long n, long da, long db, IReadOnlyList<string> names)
+    {
+        double nd = (double)n * (da + db);
+        double estimate = 32 * nd + 8.0 * (da + db) * (da + db);
+        bool gramCka = da + db >= n && names.Any(StreamableMeasures.Contains);
+        if (gramCka || names.Contains("cka-rbf") || names.Contains("rsa"))
+            estimate += 32.0 * n * n;
+        return estimate >= long.MaxValue ? long.MaxValue : (long)estimate;
+    }
+
+    /// <summary>
+    /// Null to compute in memory; else the in-memory estimate that exceeded the budget and the pair is streamed. Streams
+    /// only plain .npy inputs; over the budget, measures that cannot stream are a usage error naming them.
+    /// </summary>
+    private static long? StreamingDecision(string fileA, string fileB, IReadOnlyList<string> names, string? saveMatching, MemoryBudget budget)
+    {
+        var ha = MemoryOptions.NpyHeaderOf(fileA);
+        var hb = MemoryOptions.NpyHeaderOf(fileB);
+        if (ha is null || hb is null)
+            return null;
+        var (n, da) = MemoryOptions.Shape(ha);
+        var (nb, db) = MemoryOptions.Shape(hb);
+        long estimate = InMemoryEstimate(Math.Max(n, nb), da, db, names);
+        if (estimate <= budget.Bytes)
+            return null;
+        var blocked = names.Where(m => !StreamableMeasures.Contains(m)).ToList();
+        if (saveMatching is not null)
+            blocked.Add("--save-matching");
+        if (blocked.Count > 0)
+            throw new UsageException(
+                $"{fileA} [{n}, {da}] and {fileB} [{nb}, {db}] need about {MemoryBudget.Format(estimate)} in memory, more than --max-memory {budget}, " +
+                $"and {string.Join(", ", blocked)} cannot be streamed (only {string.Join(" and ", StreamableMeasures)} can): use --measures {string.Join(",", StreamableMeasures)} or raise --max-memory");
+        return estimate;
+    }
+
+    /// <summary>
+    /// Linear CKA (biased and/or debiased) of two .npy files streamed in row blocks: the exact full-data values
+    /// (<see cref="StreamingCka.Compute"/>), same JSON as <see cref="Pair"/> plus <c>"streaming"</c>.
+    /// </summary>
+    private static CommandOutput PairStreamed(string fileA, string fileB, IReadOnlyList<string> names, MemoryBudget budget, long estimate,
+        IProgress<double>? progress, CliContext context)
+    {
+        MemoryOptions.ReturnFreedBlocksToTheSystem();
+        using var a = NpyRowSource.Open(fileA);
+        using var b = NpyRowSource.Open(fileB);
+        if (a.Rows < 2)
+            throw new RankwiseInputException(fileA, $"has {a.Rows} row(s); comparing representations needs at least 2 stimuli");
+        if (b.Rows != a.Rows)
+            throw new RankwiseInputException(fileB, $"has {b.Rows} rows but {fileA} has {a.Rows}; rows must be the same stimuli in both");
+        if (names.Contains("cka-debiased") && a.Rows < 4)
+            throw new RankwiseInputException($"{fileA}, {fileB}",
+                $"cka-debiased: debiased CKA needs at least 4 rows (stimuli) for the unbiased HSIC estimator, which divides by n(n−3); got {a.Rows}");
+        StreamingCkaResult r;
+        try
+        {
+            r = StreamingCka.Compute(a, b, new StreamingOptions { Budget = budget, Progress = progress }, context.Cancellation);
+        }
+        catch (MemoryBudgetException e)
+        {
+            throw MemoryOptions.TooSmall(e);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RankwiseInputException($"{fileA}, {fileB}", ex.Message.Split(" (Parameter")[0]);
+        }
+        if (!r.FiniteX)
+            throw new RankwiseInputException(fileA, "contains NaN or infinite values");
+        if (!r.FiniteY)
+            throw new RankwiseInputException(fileB, "contains NaN or infinite values");
+
+        var values = names.Select(name => new MeasureValue(name, name == "cka-linear" ? r.Linear : r.Debiased, IsDistance: false)).ToList();
+        var measuresJson = new JsonObject();
+        var table = new ResultTable($"{fileA} [{r.N}, {r.WidthX}] vs {fileB} [{r.N}, {r.WidthY}]", ["measure", "value", "kind"]);
+        foreach (var v in values)
+        {
+            measuresJson[v.Name] = Exporters.Number(v.Value);
+            table.Add(v.Name, v.Value, "similarity");
+        }
+        var json = new JsonObject
+        {
+            ["n"] = r.N,
+            ["d_a"] = r.WidthX,
+            ["d_b"] = r.WidthY,
+            ["measures"] = measuresJson,
+            ["details"] = new JsonObject(),
+            ["streamed"] = true,
+            ["streaming"] = MemoryOptions.Describe(r.Plan, budget, estimate, passes: 2),
+        };
+        var output = new CommandOutput(json);
+        output.Tables.Add(table);
+        output.Notes.Add($"streamed: the inputs need about {MemoryBudget.Format(estimate)} in memory, more than the budget of {budget}; " +
+            $"{r.N} rows were read in {r.Plan.Blocks} blocks of {r.Plan.BlockRows} rows, twice (column means, then centred statistics). " +
+            "The values are exact full-data linear CKA, equal to the in-memory ones up to float64 rounding (not the minibatch estimator).");
+        AddMeasureBars(output, values, fileA, fileB);
+        return output;
+    }
+
+    /// <summary>The report title and the bar plot of the similarity measures.</summary>
+    private static void AddMeasureBars(CommandOutput output, List<MeasureValue> values, string fileA, string fileB)
     {
         output.Title = $"Representation comparison: {Path.GetFileName(fileA)} vs {Path.GetFileName(fileB)}";
         var similarities = values.Where(v => !v.IsDistance && double.IsFinite(v.Value)).ToList();
@@ -263,6 +377,12 @@ public static class CompareCommand
             output.Figures.Add(new BarFigure("measures", "Similarity measures",
                 "Each bar is one measure (1 = identical up to the measure's invariances); distances are in the table only.",
                 "similarity", similarities.Select(v => v.Name).ToList(), similarities.Select(v => v.Value).ToArray()));
+    }
+
+    /// <summary>Report plots for a pair: measures as bars, and the unit correlation matrix reordered by the matching.</summary>
+    internal static void AddPairFigures(CommandOutput output, Tensor x, Tensor y, List<MeasureValue> values, MeasureSettings settings, string fileA, string fileB)
+    {
+        AddMeasureBars(output, values, fileA, fileB);
         int dx = (int)x.shape[1], dy = (int)y.shape[1];
         if (values.FirstOrDefault(v => v.Name == "match-hungarian")?.Detail is not UnitMatchingResult matching || (long)dx * dy > 250_000)
             return;

@@ -39,14 +39,17 @@ public static class NeighborsCommand
         var mapped = new Option<string?>("--mapped") { Description = "f(V): the mapped inputs; adds mNNO(V, f(V)), mNNO(Z, f(V)), mNNO(V, Z) and a paired test" };
         var perItem = new Option<string?>("--per-item") { Description = "Write per-item NNO counts (one column per K) to this CSV" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the sign-flip permutation test (with --mapped)", DefaultValueFactory = _ => 0UL };
+        var maxMemory = MemoryOptions.Create(
+            "The streamed search reads every block pair once (about B/2 passes over each file for B blocks) and gives the same neighbours, overlaps and tests.");
         var command = new Command("neighbors", """
             Mean nearest-neighbour overlap (mNNO) of two representations of the same items, exact k-NN.
             Examples:
               rankwise neighbors text.npy image.npy --k 10 --k 30 --metric cosine
               rankwise neighbors x.npy y.npy --mapped fx.npy --k 10 --format json
+              rankwise neighbors big_v.npy big_z.npy --k 10 --max-memory 2GB
             """)
         {
-            v, z, ks, metric, includeSelf, mapped, perItem, seed,
+            v, z, ks, metric, includeSelf, mapped, perItem, seed, maxMemory,
         };
         command.SetAction(parse =>
         {
@@ -56,8 +59,14 @@ public static class NeighborsCommand
             var m = parse.GetValue(metric) == "euclidean" ? KnnMetric.Euclidean : KnnMetric.Cosine;
             bool self = parse.GetValue(includeSelf);
             string fileV = parse.GetValue(v)!, fileZ = parse.GetValue(z)!;
-            var output = CliProgress.Run(context, parse, "exact k-NN", progress =>
-                Compute(fileV, fileZ, parse.GetValue(mapped), kList, m, self, parse.GetValue(perItem), parse.GetValue(seed), progress, context));
+            string? fileFx = parse.GetValue(mapped);
+            var budget = MemoryOptions.Parse(parse.GetValue(maxMemory));
+            long? estimate = StreamingDecision([fileV, fileZ, .. fileFx is null ? Array.Empty<string>() : [fileFx]], kList.Max(), budget);
+            var output = estimate is long bytes
+                ? CliProgress.Run(context, parse, "exact k-NN (streamed)", progress =>
+                    ComputeStreamed(fileV, fileZ, fileFx, kList, m, self, parse.GetValue(perItem), parse.GetValue(seed), budget, bytes, progress, context))
+                : CliProgress.Run(context, parse, "exact k-NN", progress =>
+                    Compute(fileV, fileZ, fileFx, kList, m, self, parse.GetValue(perItem), parse.GetValue(seed), progress, context));
             return context.Emit(parse, output);
         });
         return command;
@@ -74,6 +83,36 @@ public static class NeighborsCommand
         return TensorConversions.ToTensor(matrix);
     }
 
+    /// <summary>
+    /// Rough peak bytes of the in-memory path: every input as a float32 matrix and tensor (8·n·d each), one float32
+    /// screening copy (4·n·(d + 1)), candidate heaps n·(k + 16)·8, the k-NN lists n·k·12 per input, and 64 MiB of blocks.
+    /// </summary>
+    internal static long InMemoryEstimate(IReadOnlyList<(long Rows, long Columns)> shapes, int k)
+    {
+        double total = 64.0 * (1 << 20), screening = 0;
+        foreach (var (n, d) in shapes)
+        {
+            total += 8.0 * n * d + 12.0 * n * k;
+            screening = Math.Max(screening, 4.0 * n * (d + 1) + 8.0 * n * (k + 16));
+        }
+        total += screening;
+        return total >= long.MaxValue ? long.MaxValue : (long)total;
+    }
+
+    /// <summary>Null to search in memory; else the in-memory estimate that exceeded the budget (all inputs are plain .npy files).</summary>
+    private static long? StreamingDecision(string[] files, int k, MemoryBudget budget)
+    {
+        var shapes = new List<(long, long)>();
+        foreach (var file in files)
+        {
+            if (MemoryOptions.NpyHeaderOf(file) is not { } header)
+                return null;
+            shapes.Add(MemoryOptions.Shape(header));
+        }
+        long estimate = InMemoryEstimate(shapes, k);
+        return estimate > budget.Bytes ? estimate : null;
+    }
+
     private static CommandOutput Compute(string fileV, string fileZ, string? fileFx, int[] kList, KnnMetric metric, bool self,
         string? perItemPath, ulong seed, IProgress<double>? progress, CliContext context)
     {
@@ -82,18 +121,97 @@ public static class NeighborsCommand
         int n = (int)tv.shape[0];
         var tz = Load(fileZ, n, fileV);
         int kMax = kList.Max();
-        int limit = self ? n : n - 1;
-        if (kMax > limit)
-            throw new RankwiseInputException(fileV, $"has {n} items, so K can be at most {limit}{(self ? "" : " (self excluded)")}, got {kMax}");
-        string metricName = metric == KnnMetric.Euclidean ? "euclidean" : "cosine";
+        CheckK(fileV, n, kMax, self);
 
         KnnResult Search(Tensor t, double from, double to) =>
             new ExactKnn(metric, new KnnOptions { Progress = Scaled(progress, from, to) }).SelfQuery(t, kMax, self, context.Cancellation);
 
-        bool withMapping = fileFx is not null;
         var a = Search(tv, 0, 0.5);
         var b = Search(tz, 0.5, 1);
+        MappingNeighborhoodReport? report = null;
+        if (fileFx is not null)
+        {
+            var tfx = Load(fileFx, n, fileV);
+            report = MappingNeighborhood.Compare(tv, tz, tfx, kList[0], metric, self, permutation: new PermutationOptions { Seed = seed },
+                cancellationToken: context.Cancellation);
+        }
+        var output = BuildOutput(fileV, fileZ, fileFx, n, kList, metric, self, perItemPath, a, b, report);
+        output.Json["streamed"] = false;
+        return output;
+    }
 
+    /// <summary>
+    /// The same report from inputs streamed in row blocks (<see cref="StreamingKnn"/>): identical neighbour lists, hence
+    /// identical overlaps, per-item counts and tests. Each search gets the budget less the lists already held.
+    /// </summary>
+    private static CommandOutput ComputeStreamed(string fileV, string fileZ, string? fileFx, int[] kList, KnnMetric metric, bool self,
+        string? perItemPath, ulong seed, MemoryBudget budget, long estimate, IProgress<double>? progress, CliContext context)
+    {
+        MemoryOptions.ReturnFreedBlocksToTheSystem();
+        var files = new List<string> { fileV, fileZ };
+        if (fileFx is not null)
+            files.Add(fileFx);
+        var sources = new List<NpyRowSource>();
+        try
+        {
+            foreach (var file in files)
+                sources.Add(NpyRowSource.Open(file));
+            long rows = sources[0].Rows;
+            for (int i = 1; i < sources.Count; i++)
+                if (sources[i].Rows != rows)
+                    throw new RankwiseInputException(files[i], $"has {sources[i].Rows} rows but {fileV} has {rows}; rows must be the same items");
+            if (rows > int.MaxValue)
+                throw new RankwiseInputException(fileV, $"has {rows} rows, more than the {int.MaxValue} a k-NN search supports");
+            int n = (int)rows, kMax = kList.Max();
+            CheckK(fileV, n, kMax, self);
+            long held = (sources.Count - 1) * (long)n * kMax * 12;
+            if (budget.Bytes - held < 1)
+                throw new UsageException($"--max-memory: the {sources.Count} neighbour lists of {n} items × K = {kMax} alone need {MemoryBudget.Format(held + (long)n * kMax * 12)}, more than the budget of {budget}");
+            var perSearch = new StreamingOptions { Budget = new MemoryBudget(budget.Bytes - held) };
+            var results = new List<KnnResult>();
+            StreamingPlan? plan = null;
+            for (int i = 0; i < sources.Count; i++)
+            {
+                var knn = new StreamingKnn(metric, perSearch with { Progress = Scaled(progress, (double)i / sources.Count, (double)(i + 1) / sources.Count) });
+                try
+                {
+                    plan ??= knn.PlanSelfQuery(sources[i], kMax);
+                    results.Add(knn.SelfQuery(sources[i], kMax, self, context.Cancellation));
+                }
+                catch (MemoryBudgetException e)
+                {
+                    throw MemoryOptions.TooSmall(e);
+                }
+            }
+            MappingNeighborhoodReport? report = fileFx is null ? null
+                : MappingNeighborhood.FromNeighbors(results[0], results[1], results[2], kList[0], permutation: new PermutationOptions { Seed = seed },
+                    cancellationToken: context.Cancellation);
+            var output = BuildOutput(fileV, fileZ, fileFx, n, kList, metric, self, perItemPath, results[0], results[1], report);
+            output.Json["streamed"] = true;
+            output.Json["streaming"] = MemoryOptions.Describe(plan!, budget, estimate, passes: 0);
+            long blocks = plan!.Blocks;
+            output.Notes.Add($"streamed: the inputs need about {MemoryBudget.Format(estimate)} in memory, more than the budget of {budget}; " +
+                $"each file was searched in {blocks} blocks of {plan.BlockRows} rows ({blocks * (blocks + 1) / 2} block pairs); the neighbours are identical to the in-memory search.");
+            return output;
+        }
+        finally
+        {
+            foreach (var source in sources)
+                source.Dispose();
+        }
+    }
+
+    private static void CheckK(string fileV, int n, int kMax, bool self)
+    {
+        int limit = self ? n : n - 1;
+        if (kMax > limit)
+            throw new RankwiseInputException(fileV, $"has {n} items, so K can be at most {limit}{(self ? "" : " (self excluded)")}, got {kMax}");
+    }
+
+    private static CommandOutput BuildOutput(string fileV, string fileZ, string? fileFx, int n, int[] kList, KnnMetric metric, bool self,
+        string? perItemPath, KnnResult a, KnnResult b, MappingNeighborhoodReport? report)
+    {
+        string metricName = metric == KnnMetric.Euclidean ? "euclidean" : "cosine";
         var results = new JsonArray();
         var table = new ResultTable($"mNNO of {fileV} and {fileZ} ({n} items, {metricName}, {(self ? "self included" : "self excluded")})",
             ["k", "mnno", "jaccard"]);
@@ -131,11 +249,8 @@ public static class NeighborsCommand
             "How many of its K nearest neighbours each item shares across the two spaces.",
             $"NNO^{kList[0]}", perItemColumns[0].Select(c => (double)c).ToArray(), [("mean", mnno[0] * kList[0])]));
 
-        if (withMapping)
+        if (report is not null)
         {
-            var tfx = Load(fileFx!, n, fileV);
-            var report = MappingNeighborhood.Compare(tv, tz, tfx, kList[0], metric, self, permutation: new PermutationOptions { Seed = seed },
-                cancellationToken: context.Cancellation);
             var w = report.Wilcoxon;
             json["mapping"] = new JsonObject
             {

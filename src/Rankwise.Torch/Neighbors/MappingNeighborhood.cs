@@ -106,6 +106,44 @@ public static class MappingNeighborhood
         var nx = knn.SelfQuery(x, k, includeSelf, cancellationToken);
         var ny = knn.SelfQuery(y, k, includeSelf, cancellationToken);
         var nf = knn.SelfQuery(fx, k, includeSelf, cancellationToken);
+        return FromNeighbors(nx, ny, nf, k, alpha, permutation, cancellationToken);
+    }
+
+    /// <summary>
+    /// Computes the three-way report from the k-NN lists of the three spaces, already computed (e.g. by
+    /// <see cref="StreamingKnn"/> for data larger than memory); the same report as <see cref="Compare(Tensor, Tensor, Tensor, int, KnnMetric, bool, double, PermutationOptions?, KnnOptions?, CancellationToken)"/>
+    /// when the lists come from <see cref="ExactKnn.SelfQuery"/>.
+    /// </summary>
+    /// <param name="nx">Self-query neighbours of the inputs X [N, ≥ k].</param>
+    /// <param name="ny">Self-query neighbours of the targets Y [N, ≥ k].</param>
+    /// <param name="nf">Self-query neighbours of the mapped inputs f(X) [N, ≥ k].</param>
+    /// <param name="k">Neighbourhood size, at most the lists' K (default 10).</param>
+    /// <param name="alpha">Significance level of the verdict (default 0.05).</param>
+    /// <param name="permutation">Options of the sign-flip test; null for the defaults (9999, seed 0).</param>
+    /// <param name="cancellationToken">Cancels the permutation test.</param>
+    /// <returns>The report (metric and self convention taken from the lists).</returns>
+    /// <exception cref="ArgumentException">The lists are not self-queries of the same N items with the same metric and self
+    /// convention, k exceeds their K, N &lt; 2, or alpha is not in (0, 1).</exception>
+    public static MappingNeighborhoodReport FromNeighbors(KnnResult nx, KnnResult ny, KnnResult nf, int k = 10, double alpha = 0.05,
+        PermutationOptions? permutation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nx);
+        ArgumentNullException.ThrowIfNull(ny);
+        ArgumentNullException.ThrowIfNull(nf);
+        if (!(alpha > 0 && alpha < 1))
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "mapping report: alpha must be in (0, 1)");
+        foreach (var (r, name) in new[] { (nx, nameof(nx)), (ny, nameof(ny)), (nf, nameof(nf)) })
+        {
+            if (!r.IsSelfQuery)
+                throw new ArgumentException($"mapping report: {name} must be a self-query", name);
+            if (r.Queries != nx.Queries || r.Metric != nx.Metric || r.IncludesSelf != nx.IncludesSelf)
+                throw new ArgumentException($"mapping report: {name} must have the same items, metric and self convention as nx", name);
+            if (k < 1 || k > r.K)
+                throw new ArgumentOutOfRangeException(nameof(k), k, $"mapping report: k must be in [1, {r.K}] for {name}");
+        }
+        int n = nx.Queries;
+        if (n < 2)
+            throw new ArgumentException($"mapping report: at least 2 items are needed, got {n}", nameof(nx));
         int[] xf = NeighborOverlap.PerItem(nx, nf, k);
         int[] yf = NeighborOverlap.PerItem(ny, nf, k);
         int[] xy = NeighborOverlap.PerItem(nx, ny, k);
@@ -135,7 +173,7 @@ public static class MappingNeighborhood
             else if (wilcoxon.RPlus < wilcoxon.RMinus)
                 verdict = MappingNeighborhoodVerdict.CloserToTarget;
         }
-        return new MappingNeighborhoodReport((int)n, k, metric, includeSelf,
+        return new MappingNeighborhoodReport(n, k, nx.Metric, nx.IncludesSelf,
             Mean(xf, k), Mean(yf, k), Mean(xy, k), xf, yf, xy, wilcoxon, signFlip, alpha, verdict, warnings);
     }
 
