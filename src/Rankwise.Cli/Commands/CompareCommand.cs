@@ -394,10 +394,11 @@ public static class CompareCommand
         var reordered = new double[dx * dy];
         for (int i = 0; i < dx; i++)
             for (int j = 0; j < dy; j++)
-                reordered[i * dy + j] = c[i * dy + order[j]];
-        output.Figures.Add(new HeatmapFigure("unit-heatmap", "Unit cross-correlation, reordered by the one-to-one matching",
-            "Rows are units of A, columns units of B permuted so that matched partners sit on the diagonal; a bright diagonal means units correspond one to one.",
-            reordered, dx, dy, "unit of A", "unit of B (matched order)", "correlation"));
+                reordered[i * dy + j] = Math.Abs(c[i * dy + order[j]]);
+        output.Figures.Add(new HeatmapFigure("unit-heatmap", "Unit |cross-correlation|, reordered by the one-to-one matching",
+            "Rows are units of A, columns units of B permuted so that matched partners sit on the diagonal; a bright diagonal means units correspond one to one. " +
+            "The colour is |r|, the quantity the matching maximises (a unit and its negation count as the same); signed values are in the matching CSV.",
+            reordered, dx, dy, "unit of A", "unit of B (matched order)", "|correlation|"));
         var sorted = matching.Correlations.Select(Math.Abs).OrderByDescending(v => v).ToArray();
         var naiveBest = Enumerable.Range(0, dx).Select(i => Enumerable.Range(0, dy).Max(j => Math.Abs(c[i * dy + j]))).OrderByDescending(v => v).ToArray();
         output.Figures.Add(new LineFigure("matched-curve", "Matched correlations, sorted",
