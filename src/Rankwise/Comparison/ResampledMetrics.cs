@@ -91,7 +91,7 @@ internal sealed class ResampledMetrics
                 workspace.RunBatch(output, seed, first, Math.Min(BatchSize, resamples - first));
                 return 0;
             },
-            maxDegreeOfParallelism, progress, cancellationToken);
+            maxDegreeOfParallelism, progress, cancellationToken, chunkSize: 2);   // 32 resamples per work item: even load, fine progress
     }
 
     /// <summary>The metrics [model][metric] of one multiplicity vector given per original item, by the batched

@@ -18,12 +18,13 @@ internal static class ResamplingDriver
         Func<TWorker, int, double> evaluate,
         int? maxDegreeOfParallelism,
         IProgress<double>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int chunkSize = ChunkSize)
     {
         int count = output.Length;
         if (count == 0)
             return;
-        int chunks = (count + ChunkSize - 1) / ChunkSize;
+        int chunks = (count + chunkSize - 1) / chunkSize;
         var parallelOptions = new ParallelOptions
         {
             CancellationToken = cancellationToken,
@@ -34,8 +35,8 @@ internal static class ResamplingDriver
         {
             Parallel.For(0, chunks, parallelOptions, createWorker, (chunk, _, worker) =>
             {
-                int start = chunk * ChunkSize;
-                int end = Math.Min(count, start + ChunkSize);
+                int start = chunk * chunkSize;
+                int end = Math.Min(count, start + chunkSize);
                 for (int i = start; i < end; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
