@@ -164,6 +164,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the data files")
     ap.add_argument("--skip-knn", action="store_true")
     ap.add_argument("--skip-cka", action="store_true")
+    ap.add_argument("--knn-dim", type=int, help="width of V (default 8192; 2048 with --quick)")
+    ap.add_argument("--knn-cap-mb", type=int, help="cgroup cap of the k-NN run in MiB (default 512)")
+    ap.add_argument("--knn-budget", help="--max-memory of the k-NN run (default 256MB)")
     opts = ap.parse_args()
     os.makedirs(opts.dir, exist_ok=True)
     if opts.quick:
@@ -172,6 +175,9 @@ def main():
     else:
         n_cka, cap_cka, budget_cka = 2_000_000, 2 << 30, "1GB"
         m_knn, d_knn, cap_knn, budget_knn = 32_768, 8192, 512 << 20, "256MB"
+    d_knn = opts.knn_dim or d_knn
+    cap_knn = (opts.knn_cap_mb << 20) if opts.knn_cap_mb else cap_knn
+    budget_knn = opts.knn_budget or budget_knn
     rows = []
     with open("/proc/loadavg") as f:
         load0 = f.read().split()[:3]

@@ -357,7 +357,7 @@ public static class CompareCommand
             ["measures"] = measuresJson,
             ["details"] = new JsonObject(),
             ["streamed"] = true,
-            ["streaming"] = MemoryOptions.Describe(r.Plan, budget, estimate, passes: 2),
+            ["streaming"] = StreamingJson(r.Plan, budget, estimate),
         };
         var output = new CommandOutput(json);
         output.Tables.Add(table);
@@ -366,6 +366,13 @@ public static class CompareCommand
             "The values are exact full-data linear CKA, equal to the in-memory ones up to float64 rounding (not the minibatch estimator).");
         AddMeasureBars(output, values, fileA, fileB);
         return output;
+    }
+
+    private static JsonObject StreamingJson(StreamingPlan plan, MemoryBudget budget, long estimate)
+    {
+        var json = MemoryOptions.Describe(plan, budget, estimate);
+        json["passes"] = 2;
+        return json;
     }
 
     /// <summary>The report title and the bar plot of the similarity measures.</summary>

@@ -188,8 +188,10 @@ public static class NeighborsCommand
                     cancellationToken: context.Cancellation);
             var output = BuildOutput(fileV, fileZ, fileFx, n, kList, metric, self, perItemPath, results[0], results[1], report);
             output.Json["streamed"] = true;
-            output.Json["streaming"] = MemoryOptions.Describe(plan!, budget, estimate, passes: 0);
             long blocks = plan!.Blocks;
+            var streaming = MemoryOptions.Describe(plan, budget, estimate);
+            streaming["block_pairs"] = blocks * (blocks + 1) / 2;
+            output.Json["streaming"] = streaming;
             output.Notes.Add($"streamed: the inputs need about {MemoryBudget.Format(estimate)} in memory, more than the budget of {budget}; " +
                 $"each file was searched in {blocks} blocks of {plan.BlockRows} rows ({blocks * (blocks + 1) / 2} block pairs); the neighbours are identical to the in-memory search.");
             return output;

@@ -62,14 +62,13 @@ internal static partial class MemoryOptions
     };
 
     /// <summary>The JSON block describing a streamed run.</summary>
-    public static JsonObject Describe(StreamingPlan plan, MemoryBudget budget, long estimatedInMemory, int passes) => new()
+    public static JsonObject Describe(StreamingPlan plan, MemoryBudget budget, long estimatedInMemory) => new()
     {
         ["budget_bytes"] = budget.Bytes,
         ["budget_automatic"] = budget.IsAutomatic,
         ["in_memory_estimate_bytes"] = estimatedInMemory,
         ["block_rows"] = plan.BlockRows,
         ["blocks"] = plan.Blocks,
-        ["passes"] = passes,
         ["estimated_peak_bytes"] = plan.EstimatedPeakBytes,
     };
 

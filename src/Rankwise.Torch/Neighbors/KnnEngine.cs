@@ -298,7 +298,7 @@ internal sealed unsafe partial class KnnEngine
             int step = ChunkRows(_n);
             for (long r0 = 0; r0 < _n; r0 += step)
             {
-                using var part = data.narrow(0, r0, Math.Min(step, _n - r0)).to_type(ScalarType.Float64).sum(0);
+                using var part = data.narrow(0, r0, Math.Min(step, _n - r0)).to_type(ScalarType.Float64).sum([0L]);   // column sums (sum(0) would bind to the ScalarType overload)
                 sum.add_(part);
             }
             mean = sum / (double)_n;

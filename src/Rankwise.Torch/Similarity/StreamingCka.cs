@@ -28,7 +28,7 @@ public sealed record StreamingCkaResult(long N, int WidthX, int WidthY, double L
 /// centres the feature-space statistics analytically. The result is linear CKA of the full data, biased and debiased,
 /// equal to <see cref="LinearCka"/> on the same rows read into memory up to float64 rounding (≲ 1e−13 relative on
 /// well-conditioned data, independent of the block size), and as robust to large offsets as the in-memory two-pass
-/// centring. Rows are read as float64 (float32 files are widened exactly).</para>
+/// centring. Rows are read as float64 (float32 files are widened exactly) and processed on the CPU.</para>
 /// <para><b>Minibatch.</b> <see cref="Minibatch"/> averages HSIC₁ over consecutive batches of a fixed size
 /// (<see cref="MinibatchCka"/>). That estimator differs from full-data CKA <i>by design</i> (it estimates the same
 /// population quantity with other weights and depends on the batch size), so it is offered separately and never
@@ -93,12 +93,12 @@ public static class StreamingCka
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var bufX = empty([b, dx], ScalarType.Float64);
-        var bufY = empty([b, dy], ScalarType.Float64);
+        var bufX = empty([b, dx], ScalarType.Float64, device: CPU);
+        var bufY = empty([b, dy], ScalarType.Float64, device: CPU);
 
         // Pass 1: column sums, minima and maxima (a NaN shows in the minimum, ±∞ in the extremes).
-        var sumX = zeros([dx], ScalarType.Float64);
-        var sumY = zeros([dy], ScalarType.Float64);
+        var sumX = zeros([dx], ScalarType.Float64, device: CPU);
+        var sumY = zeros([dy], ScalarType.Float64, device: CPU);
         Tensor? minX = null, maxX = null, minY = null, maxY = null;
         for (long k = 0; k < blocks; k++)
         {
@@ -161,8 +161,8 @@ public static class StreamingCka
         long batches = (n + b - 1) / b;
         var result = new MinibatchCka();
         using var scope = NewDisposeScope();
-        var bufX = empty([b, x.Columns], ScalarType.Float64);
-        var bufY = empty([b, y.Columns], ScalarType.Float64);
+        var bufX = empty([b, x.Columns], ScalarType.Float64, device: CPU);
+        var bufY = empty([b, y.Columns], ScalarType.Float64, device: CPU);
         for (long k = 0; k < batches; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -134,7 +134,8 @@ public class StreamingCommandTests
             var memory = CliRunner.Json([.. common, "--per-item", perMemory]);
             Assert.False(memory.GetProperty("streamed").GetBoolean());
             // Room for 50-row blocks of the widest file plus the two neighbour lists already held.
-            long budget = StreamingKnn.EstimatePeakBytes(50, n, 16, 12) + 2L * n * 12 * 12;
+            var knnMetric = metric == "cosine" ? KnnMetric.Cosine : KnnMetric.Euclidean;
+            long budget = StreamingKnn.EstimatePeakBytes(50, n, 16, 12, metric: knnMetric) + 2L * n * 12 * 12;
             var streamed = CliRunner.Json([.. common, "--per-item", perStream, "--max-memory", Bytes(budget)]);
             Assert.True(streamed.GetProperty("streamed").GetBoolean());
             Assert.Equal(50, streamed.GetProperty("streaming").GetProperty("block_rows").GetInt32());
