@@ -60,18 +60,23 @@ public sealed class RbfCka : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, n &lt; 2 (n &lt; 4 when debiased).</exception>
     public double Compute(Tensor x, Tensor y)
     {
+        using var pair = new PairContext(x, y);
+        return Compute(pair);
+    }
+
+    /// <summary><see cref="Compute(Tensor, Tensor)"/> on a pair whose centred float64 inputs may be shared with other measures.</summary>
+    internal double Compute(PairContext pair)
+    {
         string measure = Debiased ? "debiased RBF CKA" : "RBF CKA";
-        SimilarityInput.ValidatePair(x, y, 2, measure);
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, measure);
         if (Debiased)
-            SimilarityInput.RequireUnbiasedRows(x, measure);
+            SimilarityInput.RequireUnbiasedRows(pair.X, measure);
+        if (!pair.Finite)
+            return double.NaN;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x64 = SimilarityInput.ToFloat64(x);
-        var y64 = SimilarityInput.ToFloat64(y);
-        if (!SimilarityInput.AllFinite(x64) || !SimilarityInput.AllFinite(y64))
-            return double.NaN;
-        var k = CkaKernels.RbfGram(SimilarityInput.Centre(x64), Threshold, Sigma);
-        var l = CkaKernels.RbfGram(SimilarityInput.Centre(y64), Threshold, Sigma);
+        var k = CkaKernels.RbfGram(pair.Xc, Threshold, Sigma);
+        var l = CkaKernels.RbfGram(pair.Yc, Threshold, Sigma);
         if (!Debiased)
             return CkaKernels.CkaFromGramsInPlace(k, l).item<double>();
         var xy = CkaKernels.UnbiasedHsicScaled(k, l);

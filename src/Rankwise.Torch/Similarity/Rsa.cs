@@ -69,12 +69,19 @@ public sealed class Rsa : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
     public double Compute(Tensor x, Tensor y)
     {
-        SimilarityInput.ValidatePair(x, y, 2, "RSA");
+        using var pair = new PairContext(x, y);
+        return Compute(pair);
+    }
+
+    /// <summary><see cref="Compute(Tensor, Tensor)"/> on a pair whose float64 inputs may be shared with other measures.</summary>
+    internal double Compute(PairContext pair)
+    {
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, "RSA");
         double[] a, b;
         using (var scope = NewDisposeScope())
         {
-            a = SimilarityInput.ToArray(Condensed(x, Metric));
-            b = SimilarityInput.ToArray(Condensed(y, Metric));
+            a = SimilarityInput.ToArray(Condensed(pair.X64, Metric));
+            b = SimilarityInput.ToArray(Condensed(pair.Y64, Metric));
         }
         return RdmStatistics.Compare(a, b, Comparison, TieTolerance);
     }
