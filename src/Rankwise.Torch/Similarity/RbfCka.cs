@@ -19,7 +19,10 @@ namespace Rankwise.Torch.Similarity;
 /// <para><b>Invariances.</b> Invariant to orthogonal transforms, translation, unit permutation and isotropic scaling
 /// (the median-based σ scales with the data; with a fixed <see cref="Sigma"/> scaling invariance is lost);
 /// not invariant to general invertible linear maps.</para>
-/// <para><b>Cost.</b> O(n²(d_x + d_y)) time, O(n²) memory on the inputs' device, in float64.</para>
+/// <para><b>Cost.</b> O(n²(d_x + d_y)) time in float64. On the CPU (biased estimator) only the upper triangles of the two
+/// symmetric kernel matrices are formed, by row blocks (half the flops of the full distance products), and the median is
+/// an exact radix selection: n(n−1) doubles of memory, at most 65,536 stimuli (larger n falls back to the dense path).
+/// Otherwise (debiased, or another device) the full n × n matrices are formed on the inputs' device.</para>
 /// <para><b>NaN / constant input.</b> Any NaN or ±∞ gives NaN. A constant representation (or one where more than half of
 /// the n² squared distances are zero) has median 0, σ = 0 and gives NaN.</para>
 /// </remarks>
@@ -73,6 +76,8 @@ public sealed class RbfCka : IRepresentationMeasure
             SimilarityInput.RequireUnbiasedRows(pair.X, measure);
         if (!pair.Finite)
             return double.NaN;
+        if (!Debiased && CondensedRbf.Applies(pair.Xc))
+            return CondensedRbf.Cka(pair.Xc, pair.Yc, Threshold, Sigma);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var k = CkaKernels.RbfGram(pair.Xc, Threshold, Sigma);
