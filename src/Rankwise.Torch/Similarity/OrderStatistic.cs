@@ -137,12 +137,23 @@ internal static class OrderStatistic
     {
         var found = new double[count];
         int next = 0;
-        foreach (var v in values)
+        Parallel.For(0, Chunks(values.Length), () => new List<double>(), (c, _, local) =>
         {
-            ulong key = SortKeys.Of(v);
-            if (key >= lo && key <= hi)
-                found[next++] = SortKeys.ToDouble(key);
-        }
+            foreach (var v in Chunk(values, c))
+            {
+                ulong key = SortKeys.Of(v);
+                if (key >= lo && key <= hi)
+                    local.Add(SortKeys.ToDouble(key));
+            }
+            return local;
+        }, local =>
+        {
+            lock (found)
+            {
+                local.CopyTo(found, next);
+                next += local.Count;
+            }
+        });
         Array.Sort(found);
         return found;
     }
