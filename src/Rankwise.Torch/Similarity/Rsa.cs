@@ -95,7 +95,7 @@ public sealed class Rsa : IRepresentationMeasure
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x64 = SimilarityInput.ToFloat64(x);
-        var rdm = x64.device.type == DeviceType.CPU ? tensor(CondensedArray(x64, metric)) : Condensed(x64, metric);
+        var rdm = x64.device.type == DeviceType.CPU ? tensor(CondensedArray(x64, metric)) : DenseCondensed(x64, metric);
         return rdm.MoveToOuterDisposeScope();
     }
 
@@ -134,12 +134,12 @@ public sealed class Rsa : IRepresentationMeasure
     /// products straight into the array (<see cref="CondensedProducts"/>: half the flops of the full n × n product, no
     /// n × n temporaries); elsewhere the full RDM is formed on the device and its upper triangle copied to the host.
     /// </summary>
-    private static double[] CondensedArray(Tensor x64, RdmMetric metric)
+    internal static double[] CondensedArray(Tensor x64, RdmMetric metric)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         if (x64.device.type != DeviceType.CPU)
-            return SimilarityInput.ToArray(Condensed(x64, metric));
+            return SimilarityInput.ToArray(DenseCondensed(x64, metric));
         if (metric == RdmMetric.Euclidean)
         {
             return CondensedProducts.Build(x64.contiguous(),
@@ -162,7 +162,7 @@ public sealed class Rsa : IRepresentationMeasure
     }
 
     /// <summary>The condensed RDM formed from the full n × n matrix on the device of <paramref name="x64"/> (float64).</summary>
-    private static Tensor Condensed(Tensor x64, RdmMetric metric)
+    internal static Tensor DenseCondensed(Tensor x64, RdmMetric metric)
     {
         long n = x64.shape[0];
         Tensor full;
