@@ -187,20 +187,26 @@ internal static class RdmStatistics
     /// </summary>
     private sealed class SnappedRanker(double[] ranks, double tolerance)
     {
+        private const int PrefetchDistance = 24;
+
         private int[] pending = new int[16];
         private int count;
         private double anchor = double.NaN;
         private int groupStart;
 
-        public void Visit(ReadOnlySpan<Rankwise.Ranking.SortEntry<ulong>> sorted, int start)
+        public unsafe void Visit(ReadOnlySpan<Rankwise.Ranking.SortEntry<ulong>> sorted, int start)
         {
             // Locals in the loop: the state lives in fields only between buckets.
             int[] members = pending;
             int size = count, first = groupStart;
             double low = anchor, tol = tolerance;
             double[] r = ranks;
+            fixed (double* target = r)
             for (int k = 0; k < sorted.Length; k++)
             {
+                // The rank writes go to random places of a large array: fetch each line a few elements ahead.
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported && k + PrefetchDistance < sorted.Length)
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(target + sorted[k + PrefetchDistance].Index);
                 double value = Rankwise.Ranking.SortKeys.ToDouble(sorted[k].Key);
                 if (size > 0 && value - low > tol)
                 {
