@@ -46,12 +46,9 @@ internal static class CondensedRbf
         }
         double sigma2 = sigma is double s ? s * s : threshold * threshold * MedianWithZeroDiagonal(upper, n);
         double divisor = -2.0 * sigma2;
-        Parallel.For(0, (upper.Length + (1 << 20) - 1) >> 20, c =>
-        {
-            var span = upper.AsSpan(c << 20, Math.Min(1 << 20, upper.Length - (c << 20)));
-            TensorPrimitives.Divide(span, divisor, span);
-            TensorPrimitives.Exp(span, span);
-        });
+        // K = exp(D² / (−2σ²)) in place, by libtorch's kernels on a tensor over the array (as the dense path).
+        using (var kernel = frombuffer(upper, ScalarType.Float64))
+            kernel.div_(divisor).exp_();
         // exp(0 / (−2σ²)): 1, or NaN when σ = 0 (as the dense path, whose diagonal is computed the same way).
         double diagonal = Math.Exp(0.0 / divisor);
         var rowMeans = RowSums(upper, n, diagonal);

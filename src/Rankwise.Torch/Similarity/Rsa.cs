@@ -95,7 +95,7 @@ public sealed class Rsa : IRepresentationMeasure
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x64 = SimilarityInput.ToFloat64(x);
-        var rdm = x64.device.type == DeviceType.CPU ? tensor(CondensedArray(x64, metric)) : DenseCondensed(x64, metric);
+        var rdm = x64.device.type == DeviceType.CPU ? frombuffer(CondensedArray(x64, metric), ScalarType.Float64) : DenseCondensed(x64, metric);
         return rdm.MoveToOuterDisposeScope();
     }
 
