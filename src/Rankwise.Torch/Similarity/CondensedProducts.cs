@@ -63,13 +63,15 @@ internal static unsafe class CondensedProducts
     /// <param name="transform">What is stored per pair.</param>
     /// <param name="squaredNorms">The squared row norms s (length n) for <see cref="Transform.SquaredDistance"/>.</param>
     /// <param name="measure">Measure name for error messages.</param>
-    internal static double[] Build(Tensor rows, BlockProduct product, Transform transform, string measure, double[]? squaredNorms = null)
+    /// <param name="allocate">Supplies the result array for a length (default: a new uninitialised array).</param>
+    internal static double[] Build(Tensor rows, BlockProduct product, Transform transform, string measure, double[]? squaredNorms = null,
+        Func<int, double[]>? allocate = null)
     {
         int n = checked((int)rows.shape[0]);
         int m = PairCount(n, measure);
         if (transform == Transform.SquaredDistance && (squaredNorms is null || squaredNorms.Length != n))
             throw new ArgumentException("squared row norms of length n are required for squared distances", nameof(squaredNorms));
-        var result = GC.AllocateUninitializedArray<double>(m);
+        var result = allocate?.Invoke(m) ?? GC.AllocateUninitializedArray<double>(m);
         if (m == 0)
             return result;
         int block = BlockRows(n);

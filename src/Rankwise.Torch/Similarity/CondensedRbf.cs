@@ -23,17 +23,25 @@ internal static class CondensedRbf
         xc.device.type == DeviceType.CPU && xc.shape[0] * (xc.shape[0] - 1) / 2 <= Array.MaxLength;
 
     /// <summary>Biased RBF CKA of centred float64 CPU matrices [n, d_x], [n, d_y] (n ≥ 2).</summary>
-    internal static double Cka(Tensor xc, Tensor yc, double threshold, double? sigma)
+    /// <param name="xc">Centred x.</param>
+    /// <param name="yc">Centred y.</param>
+    /// <param name="threshold">Bandwidth as a fraction of the median distance.</param>
+    /// <param name="sigma">Fixed bandwidth, or null for the median rule.</param>
+    /// <param name="pair">When given, the two n(n−1)/2 arrays are rented from it and handed back afterwards.</param>
+    internal static double Cka(Tensor xc, Tensor yc, double threshold, double? sigma, PairContext? pair = null)
     {
-        var k = Kernel(xc, threshold, sigma);
-        var l = Kernel(yc, threshold, sigma);
-        return Alignment(k, l);
+        var k = Kernel(xc, threshold, sigma, pair);
+        var l = Kernel(yc, threshold, sigma, pair);
+        double value = Alignment(k, l);
+        pair?.ReturnArray(k.Upper);
+        pair?.ReturnArray(l.Upper);
+        return value;
     }
 
     /// <summary>A symmetric kernel matrix: the condensed upper triangle, the diagonal value, the row means and the mean.</summary>
     private sealed record Gram(int N, double[] Upper, double Diagonal, double[] RowMeans, double Mean);
 
-    private static Gram Kernel(Tensor zc, double threshold, double? sigma)
+    private static Gram Kernel(Tensor zc, double threshold, double? sigma, PairContext? pair)
     {
         int n = checked((int)zc.shape[0]);
         double[] squaredNorms;
@@ -42,7 +50,8 @@ internal static class CondensedRbf
         {
             var z = zc.contiguous();
             squaredNorms = z.square().sum([1L]).data<double>().ToArray();
-            upper = CondensedProducts.Build(z, CondensedProducts.InnerProducts, CondensedProducts.Transform.SquaredDistance, "RBF CKA", squaredNorms);
+            upper = CondensedProducts.Build(z, CondensedProducts.InnerProducts, CondensedProducts.Transform.SquaredDistance, "RBF CKA", squaredNorms,
+                pair is null ? null : pair.RentArray);
         }
         double sigma2 = sigma is double s ? s * s : threshold * threshold * MedianWithZeroDiagonal(upper, n);
         double divisor = -2.0 * sigma2;

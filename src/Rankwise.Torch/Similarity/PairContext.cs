@@ -21,6 +21,7 @@ internal sealed class PairContext : IDisposable
     private readonly List<Tensor> owned = [];
     private readonly HashSet<Tensor> ownedSet = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, object> memo = [];
+    private readonly List<double[]> spareArrays = [];
     private Tensor? x64, y64, xc, yc;
     private bool? finite;
 
@@ -112,6 +113,24 @@ internal sealed class PairContext : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// A float64 work array of exactly <paramref name="length"/> elements (contents undefined): one handed back by
+    /// <see cref="ReturnArray"/> when there is one (its pages are already mapped, which matters for the n(n−1)/2-long
+    /// arrays of RBF CKA and RSA), else a new one.
+    /// </summary>
+    internal double[] RentArray(int length)
+    {
+        int i = spareArrays.FindIndex(a => a.Length == length);
+        if (i < 0)
+            return GC.AllocateUninitializedArray<double>(length);
+        var array = spareArrays[i];
+        spareArrays.RemoveAt(i);
+        return array;
+    }
+
+    /// <summary>Hands a work array back for a later <see cref="RentArray"/> of the same length (the caller stops using it).</summary>
+    internal void ReturnArray(double[] array) => spareArrays.Add(array);
+
     /// <summary>Takes ownership of <paramref name="t"/>: detached from its dispose scope, freed by <see cref="Dispose"/>.</summary>
     internal Tensor Keep(Tensor t)
     {
@@ -140,6 +159,7 @@ internal sealed class PairContext : IDisposable
         owned.Clear();
         ownedSet.Clear();
         memo.Clear();
+        spareArrays.Clear();
         x64 = y64 = xc = yc = null;
         finite = null;
     }

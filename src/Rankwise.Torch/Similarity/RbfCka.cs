@@ -77,7 +77,7 @@ public sealed class RbfCka : IRepresentationMeasure
         if (!pair.Finite)
             return double.NaN;
         if (!Debiased && CondensedRbf.Applies(pair.Xc))
-            return CondensedRbf.Cka(pair.Xc, pair.Yc, Threshold, Sigma);
+            return CondensedRbf.Cka(pair.Xc, pair.Yc, Threshold, Sigma, pair);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var k = CkaKernels.RbfGram(pair.Xc, Threshold, Sigma);

@@ -80,9 +80,12 @@ public sealed class Rsa : IRepresentationMeasure
     internal double Compute(PairContext pair)
     {
         SimilarityInput.ValidatePair(pair.X, pair.Y, 2, "RSA");
-        var a = CondensedArray(pair.X64, Metric);
-        var b = CondensedArray(pair.Y64, Metric);
-        return RdmStatistics.Compare(a, b, Comparison, TieTolerance);
+        var a = CondensedArray(pair.X64, Metric, pair);
+        var b = CondensedArray(pair.Y64, Metric, pair);
+        double value = RdmStatistics.Compare(a, b, Comparison, TieTolerance);
+        pair.ReturnArray(a);
+        pair.ReturnArray(b);
+        return value;
     }
 
     /// <summary>The condensed RDM of <paramref name="x"/> [n, d]: a float64 tensor [n(n−1)/2] on x's device (caller disposes).</summary>
@@ -134,8 +137,9 @@ public sealed class Rsa : IRepresentationMeasure
     /// products straight into the array (<see cref="CondensedProducts"/>: half the flops of the full n × n product, no
     /// n × n temporaries); elsewhere the full RDM is formed on the device and its upper triangle copied to the host.
     /// </summary>
-    internal static double[] CondensedArray(Tensor x64, RdmMetric metric)
+    internal static double[] CondensedArray(Tensor x64, RdmMetric metric, PairContext? pair = null)
     {
+        Func<int, double[]>? allocate = pair is null ? null : pair.RentArray;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         if (x64.device.type != DeviceType.CPU)
@@ -144,9 +148,10 @@ public sealed class Rsa : IRepresentationMeasure
         {
             return CondensedProducts.Build(x64.contiguous(),
                 (destination, block, rest) => destination.copy_(cdist(block, rest, 2.0, compute_mode.donot_use_mm_for_euclid_dist)),
-                CondensedProducts.Transform.Identity, "RDM");
+                CondensedProducts.Transform.Identity, "RDM", allocate: allocate);
         }
-        return CondensedProducts.Build(UnitRows(x64, metric).contiguous(), CondensedProducts.InnerProducts, CondensedProducts.Transform.OneMinus, "RDM");
+        return CondensedProducts.Build(UnitRows(x64, metric).contiguous(), CondensedProducts.InnerProducts, CondensedProducts.Transform.OneMinus, "RDM",
+            allocate: allocate);
     }
 
     /// <summary>The rows whose inner products give 1 − dissimilarity: centred then unit-norm rows (correlation), unit-norm rows (cosine).</summary>
