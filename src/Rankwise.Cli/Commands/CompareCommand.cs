@@ -182,12 +182,13 @@ public static class CompareCommand
             wanted.Add("match-hungarian");
 
         var values = new List<MeasureValue>();
+        using var comparison = new PairComparison(x, y, settings);   // shares decompositions between the measures
         foreach (var name in wanted)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             try
             {
-                values.Add(MeasureCatalog.Compute(name, x, y, settings));
+                values.Add(comparison.Compute(name));
                 progress?.Report(values.Count / (double)wanted.Count);
             }
             catch (ArgumentException ex)

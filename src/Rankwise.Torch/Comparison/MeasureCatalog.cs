@@ -91,21 +91,12 @@ public static class MeasureCatalog
     /// <param name="x">First representation [n, d_x].</param>
     /// <param name="y">Second representation [n, d_y] on the same device.</param>
     /// <param name="settings">Measure options.</param>
+    /// <remarks>To compute several measures of one pair, use a <see cref="PairComparison"/>: it shares the
+    /// decompositions the measures have in common.</remarks>
     public static MeasureValue Compute(string name, Tensor x, Tensor y, MeasureSettings? settings = null)
     {
-        var measure = Create(name, settings);
-        return measure switch
-        {
-            Cca cca => Detailed(cca.ComputeDetailed(x, y), r => cca.Statistic == CcaStatistic.Mean ? r.Mean : r.R2),
-            Svcca svcca => Detailed(svcca.ComputeDetailed(x, y), r => r.Value),
-            Pwcca pwcca => Detailed(pwcca.ComputeDetailed(x, y), r => r.Value),
-            ShapeMetric shape => Detailed(shape.ComputeDetailed(x, y), r => r.Angular, distance: true),
-            UnitMatching matching => Detailed(matching.ComputeDetailed(x, y), r => r.Mean),
-            _ => new MeasureValue(name, measure.Compute(x, y), measure.IsDistance),
-        };
-
-        MeasureValue Detailed<TDetail>(TDetail detail, Func<TDetail, double> value, bool distance = false) =>
-            new(name, value(detail), distance, detail);
+        using var pair = new PairComparison(x, y, settings);
+        return pair.Compute(name);
     }
 
     /// <summary>The core library's linear assignment solver in the delegate form <see cref="UnitMatching"/> takes.</summary>

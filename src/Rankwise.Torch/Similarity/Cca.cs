@@ -65,6 +65,13 @@ public sealed class Cca : IRepresentationMeasure
 
     /// <summary>All canonical correlations, the ranks used, ρ̄ and R²_CCA.</summary>
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
-    public CcaResult ComputeDetailed(Tensor x, Tensor y) =>
-        CcaCore.Run(x, y, Epsilon, RankTolerance, "CCA") ?? new CcaResult([], 0, 0, double.NaN, double.NaN);
+    public CcaResult ComputeDetailed(Tensor x, Tensor y)
+    {
+        using var pair = new PairContext(x, y);
+        return ComputeDetailed(pair);
+    }
+
+    /// <summary><see cref="ComputeDetailed(Tensor, Tensor)"/> on a pair whose decompositions may be shared with other measures.</summary>
+    internal CcaResult ComputeDetailed(PairContext pair) =>
+        CcaCore.Run(pair, Epsilon, RankTolerance, "CCA") ?? new CcaResult([], 0, 0, double.NaN, double.NaN);
 }

@@ -26,21 +26,25 @@ internal static class CcaCore
     internal static Tensor Shrinkage(Tensor s, double epsilon, long n) =>
         epsilon == 0 ? ones_like(s) : s / (s.square() + epsilon * (n - 1)).sqrt();
 
-    internal static Decomposition Decompose(Tensor xc, Tensor yc, double epsilon, double? rtol)
+    /// <summary>
+    /// The decomposition from the pair's shared bases: with ε = 0 the cross product of the bases is
+    /// <see cref="PairContext.Cross"/> itself (D = 1), so CCA, SVCCA and the shape metrics of one pair share it.
+    /// </summary>
+    internal static Decomposition Decompose(PairContext pair, double epsilon, double? rtol)
     {
-        long n = xc.shape[0];
-        var (qx, sx) = SimilarityInput.RankBasis(xc, rtol);
-        var (qy, sy) = SimilarityInput.RankBasis(yc, rtol);
+        long n = pair.X.shape[0];
+        var (qx, sx) = pair.Basis(true, rtol);
+        var (qy, sy) = pair.Basis(false, rtol);
         int rx = (int)qx.shape[1], ry = (int)qy.shape[1];
         int k = Math.Min(rx, ry);
         var dx = Shrinkage(sx, epsilon, n);
         var dy = Shrinkage(sy, epsilon, n);
         if (k == 0)
         {
-            var empty = zeros(0, dtype: ScalarType.Float64, device: xc.device);
+            var empty = zeros(0, dtype: ScalarType.Float64, device: qx.device);
             return new Decomposition(qx, dx, qy, dy, empty, empty, empty, 0, rx, ry);
         }
-        var m = (qx * dx.unsqueeze(0)).t().matmul(qy * dy.unsqueeze(0));
+        var m = epsilon == 0 ? pair.Cross(rtol) : (qx * dx.unsqueeze(0)).t().matmul(qy * dy.unsqueeze(0));
         var (u, s, vh) = linalg.svd(m, fullMatrices: false);
         var rho = s[..k].clamp(0.0, 1.0);
         return new Decomposition(qx, dx, qy, dy, u, rho, vh, k, rx, ry);
@@ -59,17 +63,14 @@ internal static class CcaCore
         return new CcaResult(rho, rankX, rankY, sum / rho.Length, sum2 / rho.Length);
     }
 
-    /// <summary>Validates, promotes, centres and decomposes; null when an input is not finite.</summary>
-    internal static CcaResult? Run(Tensor x, Tensor y, double epsilon, double? rtol, string measure)
+    /// <summary>Validates the pair and summarises its (shared) decomposition; null when an input is not finite.</summary>
+    internal static CcaResult? Run(PairContext pair, double epsilon, double? rtol, string measure)
     {
-        SimilarityInput.ValidatePair(x, y, 2, measure);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x64 = SimilarityInput.ToFloat64(x);
-        var y64 = SimilarityInput.ToFloat64(y);
-        if (!SimilarityInput.AllFinite(x64) || !SimilarityInput.AllFinite(y64))
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, measure);
+        if (!pair.Finite)
             return null;
-        var dec = Decompose(SimilarityInput.Centre(x64), SimilarityInput.Centre(y64), epsilon, rtol);
+        using var scope = NewDisposeScope();
+        var dec = pair.Decomposition(epsilon, rtol);
         return Summarise(SimilarityInput.ToArray(dec.Rho), dec.RankX, dec.RankY);
     }
 }

@@ -67,8 +67,18 @@ public sealed class LinearCka : IRepresentationMeasure
     /// <exception cref="ArgumentException">Shapes differ in n, not 2-D, not floating point, different devices, n &lt; 2 (n &lt; 4 when debiased).</exception>
     public double Compute(Tensor x, Tensor y) => Evaluate(x, y, Form, Debiased, Precision);
 
+    /// <summary><see cref="Compute(Tensor, Tensor)"/> on a pair whose centred float64 inputs may be shared with other measures.</summary>
+    internal double Compute(PairContext pair) => Evaluate(pair, Form, Debiased, Precision);
+
     internal static double Evaluate(Tensor x, Tensor y, LinearCkaForm form, bool debiased, CkaPrecision precision = CkaPrecision.Auto)
     {
+        using var pair = new PairContext(x, y);
+        return Evaluate(pair, form, debiased, precision);
+    }
+
+    private static double Evaluate(PairContext pair, LinearCkaForm form, bool debiased, CkaPrecision precision)
+    {
+        var (x, y) = (pair.X, pair.Y);
         string measure = debiased ? "debiased CKA" : "linear CKA";
         SimilarityInput.ValidatePair(x, y, 2, measure);
         if (debiased)
@@ -82,12 +92,10 @@ public sealed class LinearCka : IRepresentationMeasure
                 return double.NaN;
             return CkaKernels.LinearFeatureCkaSingle(CkaKernels.CentreSingle(x), CkaKernels.CentreSingle(y)).item<double>();
         }
-        var x64 = SimilarityInput.ToFloat64(x);
-        var y64 = SimilarityInput.ToFloat64(y);
-        if (!SimilarityInput.AllFinite(x64) || !SimilarityInput.AllFinite(y64))
+        if (!pair.Finite)
             return double.NaN;
-        var xc = SimilarityInput.Centre(x64);
-        var yc = SimilarityInput.Centre(y64);
+        var xc = pair.Xc;
+        var yc = pair.Yc;
         var resolved = CkaKernels.Resolve(form, xc.shape[0], xc.shape[1], yc.shape[1]);
         if (debiased)
         {

@@ -40,7 +40,14 @@ public sealed class MeanMaxCorrelation : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
     public double Compute(Tensor x, Tensor y)
     {
+        using var pair = new PairContext(x, y);
+        return Compute(pair);
+    }
+
+    /// <summary><see cref="Compute(Tensor, Tensor)"/> on a pair whose correlation matrix may be shared with <see cref="UnitMatching"/>.</summary>
+    internal double Compute(PairContext pair)
+    {
         using var scope = NewDisposeScope();
-        return UnitCorrelations.NaiveScore(UnitCorrelations.CrossCorrelation(x, y, Method));
+        return UnitCorrelations.NaiveScore(UnitCorrelations.SharedCrossCorrelation(pair, Method));
     }
 }

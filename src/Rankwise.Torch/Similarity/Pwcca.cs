@@ -53,25 +53,32 @@ public sealed class Pwcca : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
     public PwccaResult ComputeDetailed(Tensor x, Tensor y)
     {
-        SimilarityInput.ValidatePair(x, y, 2, "PWCCA");
-        bool fromX = x.shape[1] <= y.shape[1];
+        using var pair = new PairContext(x, y);
+        return ComputeDetailed(pair);
+    }
+
+    /// <summary><see cref="ComputeDetailed(Tensor, Tensor)"/> on a pair whose CCA decomposition may be shared with other measures.</summary>
+    internal PwccaResult ComputeDetailed(PairContext pair)
+    {
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, "PWCCA");
+        bool fromX = pair.X.shape[1] <= pair.Y.shape[1];
+        if (!pair.Finite)
+            return new PwccaResult(double.NaN, [], [], fromX);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x64 = SimilarityInput.ToFloat64(x);
-        var y64 = SimilarityInput.ToFloat64(y);
-        if (!SimilarityInput.AllFinite(x64) || !SimilarityInput.AllFinite(y64))
-            return new PwccaResult(double.NaN, [], [], fromX);
-        var xc = SimilarityInput.Centre(x64);
-        var yc = SimilarityInput.Centre(y64);
-        var dec = CcaCore.Decompose(xc, yc, Epsilon, RankTolerance);
+        var dec = pair.Decomposition(Epsilon, RankTolerance);
         if (dec.K == 0)
             return new PwccaResult(double.NaN, [], [], fromX);
         int k = dec.K;
         var variates = fromX
             ? dec.Qx.matmul(dec.Dx.unsqueeze(1) * dec.U[.., ..k])
             : dec.Qy.matmul(dec.Dy.unsqueeze(1) * dec.Vh.t()[.., ..k]);
-        var (p, _) = linalg.qr(variates);
-        var acts = fromX ? xc : yc;
+        // Without the ridge the variates Q·U_k are already orthonormal (orthonormal Q, orthonormal singular vectors), and
+        // a QR would only flip signs, which |·| below ignores; with ε > 0 they are orthonormalised first.
+        var p = variates;
+        if (Epsilon != 0)
+            (p, _) = linalg.qr(variates);
+        var acts = fromX ? pair.Xc : pair.Yc;
         var raw = p.t().matmul(acts).abs().sum([1L]);
         var weights = raw / raw.sum();
         var value = (weights * dec.Rho).sum();

@@ -19,7 +19,10 @@ namespace Rankwise.Torch.Similarity;
 /// <para><b>Invariances.</b> Invariant to orthogonal transforms, translation, unit permutation and isotropic scaling
 /// (the median-based σ scales with the data; with a fixed <see cref="Sigma"/> scaling invariance is lost);
 /// not invariant to general invertible linear maps.</para>
-/// <para><b>Cost.</b> O(n²(d_x + d_y)) time, O(n²) memory on the inputs' device, in float64.</para>
+/// <para><b>Cost.</b> O(n²(d_x + d_y)) time in float64. On the CPU (biased estimator) only the upper triangles of the two
+/// symmetric kernel matrices are formed, by row blocks (half the flops of the full distance products), and the median is
+/// an exact radix selection: n(n−1) doubles of memory, at most 65,536 stimuli (larger n falls back to the dense path).
+/// Otherwise (debiased, or another device) the full n × n matrices are formed on the inputs' device.</para>
 /// <para><b>NaN / constant input.</b> Any NaN or ±∞ gives NaN. A constant representation (or one where more than half of
 /// the n² squared distances are zero) has median 0, σ = 0 and gives NaN.</para>
 /// </remarks>
@@ -60,18 +63,25 @@ public sealed class RbfCka : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, n &lt; 2 (n &lt; 4 when debiased).</exception>
     public double Compute(Tensor x, Tensor y)
     {
+        using var pair = new PairContext(x, y);
+        return Compute(pair);
+    }
+
+    /// <summary><see cref="Compute(Tensor, Tensor)"/> on a pair whose centred float64 inputs may be shared with other measures.</summary>
+    internal double Compute(PairContext pair)
+    {
         string measure = Debiased ? "debiased RBF CKA" : "RBF CKA";
-        SimilarityInput.ValidatePair(x, y, 2, measure);
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, measure);
         if (Debiased)
-            SimilarityInput.RequireUnbiasedRows(x, measure);
+            SimilarityInput.RequireUnbiasedRows(pair.X, measure);
+        if (!pair.Finite)
+            return double.NaN;
+        if (!Debiased && CondensedRbf.Applies(pair.Xc))
+            return CondensedRbf.Cka(pair.Xc, pair.Yc, Threshold, Sigma, pair);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x64 = SimilarityInput.ToFloat64(x);
-        var y64 = SimilarityInput.ToFloat64(y);
-        if (!SimilarityInput.AllFinite(x64) || !SimilarityInput.AllFinite(y64))
-            return double.NaN;
-        var k = CkaKernels.RbfGram(SimilarityInput.Centre(x64), Threshold, Sigma);
-        var l = CkaKernels.RbfGram(SimilarityInput.Centre(y64), Threshold, Sigma);
+        var k = CkaKernels.RbfGram(pair.Xc, Threshold, Sigma);
+        var l = CkaKernels.RbfGram(pair.Yc, Threshold, Sigma);
         if (!Debiased)
             return CkaKernels.CkaFromGramsInPlace(k, l).item<double>();
         var xy = CkaKernels.UnbiasedHsicScaled(k, l);

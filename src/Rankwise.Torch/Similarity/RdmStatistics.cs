@@ -9,6 +9,7 @@ internal static class RdmStatistics
     /// <summary>Default relative tolerance under which dissimilarities are treated as tied by the rank-based comparisons.</summary>
     internal const double DefaultTieTolerance = 1e-13;
 
+    /// <summary>Compares two condensed RDMs. The arrays are the caller's scratch: Spearman overwrites them with ranks.</summary>
     internal static double Compare(double[] a, double[] b, RdmComparison comparison, double tieTolerance = DefaultTieTolerance)
     {
         if (a.Length != b.Length)
@@ -17,10 +18,10 @@ internal static class RdmStatistics
             return double.NaN;
         if (comparison == RdmComparison.Spearman)
         {
-            // One sort per RDM gives both the tie snapping and the mid-ranks; the two RDMs are ranked concurrently.
-            double[] ra = [], rb = [];
-            Parallel.Invoke(() => ra = SnappedMidRanks(a, tieTolerance), () => rb = SnappedMidRanks(b, tieTolerance));
-            return Pearson(ra, rb);
+            // One sort per RDM gives both the tie snapping and the mid-ranks, written over the RDM (the arrays belong to
+            // this comparison); the two RDMs are ranked concurrently.
+            Parallel.Invoke(() => SnappedMidRanksInPlace(a, tieTolerance), () => SnappedMidRanksInPlace(b, tieTolerance));
+            return Pearson(a, b);
         }
         if (comparison is RdmComparison.KendallTauA or RdmComparison.KendallTauB && tieTolerance > 0)
         {
@@ -84,29 +85,52 @@ internal static class RdmStatistics
         return s + c;
     }
 
-    private static double[] CentredCopy(double[] v)
+    /// <summary>
+    /// Pearson's r with the two-pass mean (the mean of v, then the mean of the residuals) and Neumaier-compensated sums of
+    /// the centred products, in one pass after the means and without temporary arrays (the RDMs hold tens of millions of
+    /// values).
+    /// </summary>
+    internal static double Pearson(double[] a, double[] b)
+    {
+        var (ma, ma2) = TwoPassMean(a);
+        var (mb, mb2) = TwoPassMean(b);
+        double sab = 0, cab = 0, saa = 0, caa = 0, sbb = 0, cbb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double x = (a[i] - ma) - ma2, y = (b[i] - mb) - mb2;
+            Accumulate(ref sab, ref cab, x * y);
+            Accumulate(ref saa, ref caa, x * x);
+            Accumulate(ref sbb, ref cbb, y * y);
+        }
+        double r = (sab + cab) / Math.Sqrt((saa + caa) * (sbb + cbb));
+        return double.IsNaN(r) ? r : Math.Clamp(r, -1.0, 1.0);
+    }
+
+    /// <summary>The mean of v and the mean of the residuals v − mean (both Neumaier-compensated).</summary>
+    private static (double Mean, double Residual) TwoPassMean(double[] v)
     {
         double mean = Sum(v) / v.Length;
-        var c = new double[v.Length];
-        for (int i = 0; i < v.Length; i++) c[i] = v[i] - mean;
-        double mean2 = Sum(c) / c.Length;
-        for (int i = 0; i < c.Length; i++) c[i] -= mean2;
-        return c;
+        double s = 0, c = 0;
+        foreach (var e in v)
+            Accumulate(ref s, ref c, e - mean);
+        return (mean, (s + c) / v.Length);
+    }
+
+    /// <summary>One Neumaier step: adds <paramref name="e"/> to the running sum <paramref name="s"/> with compensation <paramref name="c"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref double s, ref double c, double e)
+    {
+        double t = s + e;
+        c += Math.Abs(s) >= Math.Abs(e) ? (s - t) + e : (e - t) + s;
+        s = t;
     }
 
     private static double Dot(double[] a, double[] b)
     {
-        var p = new double[a.Length];
-        for (int i = 0; i < a.Length; i++) p[i] = a[i] * b[i];
-        return Sum(p);
-    }
-
-    internal static double Pearson(double[] a, double[] b)
-    {
-        var ca = CentredCopy(a);
-        var cb = CentredCopy(b);
-        double r = Dot(ca, cb) / Math.Sqrt(Dot(ca, ca) * Dot(cb, cb));
-        return double.IsNaN(r) ? r : Math.Clamp(r, -1.0, 1.0);
+        double s = 0, c = 0;
+        for (int i = 0; i < a.Length; i++)
+            Accumulate(ref s, ref c, a[i] * b[i]);
+        return s + c;
     }
 
     internal static double Cosine(double[] a, double[] b)
@@ -120,42 +144,25 @@ internal static class RdmStatistics
     /// value joins the current group while it is within the tolerance of the group's smallest value (the snapping
     /// rule), and every group gets the mean of the ranks it spans.
     /// </summary>
-    internal static double[] SnappedMidRanks(double[] v, double relativeTolerance)
+    internal static double[] SnappedMidRanks(double[] v, double relativeTolerance) =>
+        SnappedMidRanksInPlace((double[])v.Clone(), relativeTolerance);
+
+    /// <summary><see cref="SnappedMidRanks"/> written over <paramref name="v"/> (returned): the RDMs are large, and their
+    /// values are not needed once sorted.</summary>
+    internal static double[] SnappedMidRanksInPlace(double[] v, double relativeTolerance)
     {
         int m = v.Length;
         double scale = 0;
         foreach (var e in v) scale = Math.Max(scale, Math.Abs(e));
         double tol = relativeTolerance * scale;
-        var ranks = new double[m];
         if (m >= Rankwise.Ranking.BucketArgSort.MinimumLength)
         {
-            // Large RDMs: the core's radix sample sort, buckets in ascending order on this thread; a snapped group may
-            // span buckets, so its members wait in `pending` until a value beyond the tolerance closes it.
-            var pending = new List<int>();
-            double anchor = double.NaN;
-            int groupStart = 0;
-            void Close(int end)
-            {
-                double rank = 0.5 * (groupStart + 1 + end);
-                foreach (int i in pending) ranks[i] = rank;
-                pending.Clear();
-                groupStart = end;
-            }
-            Rankwise.Ranking.BucketArgSort.Run(v, parallel: false, (sorted, start) =>
-            {
-                for (int k = 0; k < sorted.Length; k++)
-                {
-                    int index = sorted[k].Index;
-                    double value = v[index];
-                    if (pending.Count > 0 && value - anchor > tol)
-                        Close(start + k);
-                    if (pending.Count == 0)
-                        anchor = value;
-                    pending.Add(index);
-                }
-            });
-            Close(m);
-            return ranks;
+            // Large RDMs: the core's radix sample sort, buckets in ascending order on this thread. The sort reads v only
+            // before the first bucket arrives, so the ranks can overwrite it; values come from the sort keys.
+            var ranker = new SnappedRanker(v, tol);
+            Rankwise.Ranking.BucketArgSort.Run(v, parallel: false, ranker.Visit);
+            ranker.Finish(m);
+            return v;
         }
         var keys = (double[])v.Clone();
         var order = new int[m];
@@ -167,10 +174,67 @@ internal static class RdmStatistics
             int end = s0 + 1;
             while (end < m && keys[end] - keys[s0] <= tol) end++;
             double rank = 0.5 * (s0 + 1 + end);
-            for (int i = s0; i < end; i++) ranks[order[i]] = rank;
+            for (int i = s0; i < end; i++) v[order[i]] = rank;
             s0 = end;
         }
-        return ranks;
+        return v;
+    }
+
+    /// <summary>
+    /// Consumes the buckets of the sorted keys in ascending order and gives every snapped group the mean of the ranks it
+    /// spans. A group may span buckets, so its members wait in <c>pending</c> until a value beyond the tolerance (or the
+    /// end) closes it.
+    /// </summary>
+    private sealed class SnappedRanker(double[] ranks, double tolerance)
+    {
+        private const int PrefetchDistance = 24;
+
+        private int[] pending = new int[16];
+        private int count;
+        private double anchor = double.NaN;
+        private int groupStart;
+
+        public unsafe void Visit(ReadOnlySpan<Rankwise.Ranking.SortEntry<ulong>> sorted, int start)
+        {
+            // Locals in the loop: the state lives in fields only between buckets.
+            int[] members = pending;
+            int size = count, first = groupStart;
+            double low = anchor, tol = tolerance;
+            double[] r = ranks;
+            fixed (double* target = r)
+            for (int k = 0; k < sorted.Length; k++)
+            {
+                // The rank writes go to random places of a large array: fetch each line a few elements ahead.
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported && k + PrefetchDistance < sorted.Length)
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(target + sorted[k + PrefetchDistance].Index);
+                double value = Rankwise.Ranking.SortKeys.ToDouble(sorted[k].Key);
+                if (size > 0 && value - low > tol)
+                {
+                    int end = start + k;
+                    double rank = 0.5 * (first + 1 + end);
+                    for (int p = 0; p < size; p++) r[members[p]] = rank;
+                    size = 0;
+                    first = end;
+                }
+                if (size == 0)
+                    low = value;
+                if (size == members.Length)
+                    Array.Resize(ref members, 2 * size);
+                members[size++] = sorted[k].Index;
+            }
+            pending = members;
+            count = size;
+            groupStart = first;
+            anchor = low;
+        }
+
+        public void Finish(int m)
+        {
+            double rank = 0.5 * (groupStart + 1 + m);
+            for (int p = 0; p < count; p++) ranks[pending[p]] = rank;
+            count = 0;
+            groupStart = m;
+        }
     }
 
     /// <summary>Ranks 1..m with ties given the mean of the ranks they span (scipy.stats.rankdata 'average').</summary>

@@ -10,11 +10,14 @@ namespace Rankwise.Torch.Similarity;
 /// </summary>
 /// <remarks>
 /// <para><b>RDMs.</b> Condensed upper triangles (pairs i &lt; j in row-major order, length m = n(n−1)/2, the layout of
-/// scipy.spatial.distance.pdist) computed on the input's device in float64: Euclidean (from the pairwise differences
-/// directly, not through a Gram matrix), correlation distance 1 − Pearson(x_i, x_j) across units, cosine distance.</para>
+/// scipy.spatial.distance.pdist) in float64: Euclidean (from the pairwise differences directly, not through a Gram
+/// matrix), correlation distance 1 − Pearson(x_i, x_j) across units, cosine distance. On the CPU the RDM is computed by
+/// blocks of rows, each multiplied only with the rows after it (half the flops of the full n × n product, no n × n
+/// temporaries), straight into a managed array of m doubles; on other devices the full n × n matrix is formed on the
+/// device and its upper triangle copied to the host. At most 65,536 stimuli (m must fit one array).</para>
 /// <para><b>Comparison.</b> Spearman (default), Kendall τ_a, Kendall τ_b, Pearson or cosine, computed in managed float64
-/// after copying the two condensed RDMs to the host (2 × m doubles). Spearman is O(m log m); Kendall uses Knight's
-/// O(m log m) merge-sort algorithm, so n in the thousands (m in the millions) is fine.</para>
+/// on the two condensed RDMs (2 × m doubles). Spearman is O(m) radix-sort work per RDM (the two RDMs are ranked
+/// concurrently); Kendall uses Knight's O(m log m) merge-sort algorithm, so n in the thousands (m in the millions) is fine.</para>
 /// <para><b>Ties.</b> Before Spearman and Kendall, dissimilarities within <see cref="TieTolerance"/> · max|RDM| (default 1e−13)
 /// of the smallest value of their group are made exactly equal (groups formed in ascending order). Distances that are
 /// equal in exact arithmetic — common with integer-valued data such as spike counts — otherwise come out a few ulps apart
@@ -69,14 +72,20 @@ public sealed class Rsa : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
     public double Compute(Tensor x, Tensor y)
     {
-        SimilarityInput.ValidatePair(x, y, 2, "RSA");
-        double[] a, b;
-        using (var scope = NewDisposeScope())
-        {
-            a = SimilarityInput.ToArray(Condensed(x, Metric));
-            b = SimilarityInput.ToArray(Condensed(y, Metric));
-        }
-        return RdmStatistics.Compare(a, b, Comparison, TieTolerance);
+        using var pair = new PairContext(x, y);
+        return Compute(pair);
+    }
+
+    /// <summary><see cref="Compute(Tensor, Tensor)"/> on a pair whose float64 inputs may be shared with other measures.</summary>
+    internal double Compute(PairContext pair)
+    {
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, "RSA");
+        var a = CondensedArray(pair.X64, Metric, pair);
+        var b = CondensedArray(pair.Y64, Metric, pair);
+        double value = RdmStatistics.Compare(a, b, Comparison, TieTolerance);
+        pair.ReturnArray(a);
+        pair.ReturnArray(b);
+        return value;
     }
 
     /// <summary>The condensed RDM of <paramref name="x"/> [n, d]: a float64 tensor [n(n−1)/2] on x's device (caller disposes).</summary>
@@ -87,7 +96,10 @@ public sealed class Rsa : IRepresentationMeasure
         if (!Enum.IsDefined(metric))
             throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown RdmMetric");
         using var scope = NewDisposeScope();
-        return Condensed(x, metric).MoveToOuterDisposeScope();
+        using var noGrad = no_grad();
+        var x64 = SimilarityInput.ToFloat64(x);
+        var rdm = x64.device.type == DeviceType.CPU ? frombuffer(CondensedArray(x64, metric), ScalarType.Float64) : DenseCondensed(x64, metric);
+        return rdm.MoveToOuterDisposeScope();
     }
 
     /// <summary>Compares two condensed RDMs (1-D tensors of equal length, e.g. from <see cref="Rdm"/> or measured data).</summary>
@@ -120,29 +132,55 @@ public sealed class Rsa : IRepresentationMeasure
             throw new ArgumentOutOfRangeException(nameof(tieTolerance), tieTolerance, "the RDM tie tolerance must be in [0, 1e-3)");
     }
 
-    private static Tensor Condensed(Tensor x, RdmMetric metric)
+    /// <summary>
+    /// The condensed RDM of float64 <paramref name="x64"/> as a managed array. On the CPU it is built from row-block
+    /// products straight into the array (<see cref="CondensedProducts"/>: half the flops of the full n × n product, no
+    /// n × n temporaries); elsewhere the full RDM is formed on the device and its upper triangle copied to the host.
+    /// </summary>
+    internal static double[] CondensedArray(Tensor x64, RdmMetric metric, PairContext? pair = null)
     {
+        Func<int, double[]>? allocate = pair is null ? null : pair.RentArray;
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x64 = SimilarityInput.ToFloat64(x);
+        if (x64.device.type != DeviceType.CPU)
+            return SimilarityInput.ToArray(DenseCondensed(x64, metric));
+        if (metric == RdmMetric.Euclidean)
+        {
+            return CondensedProducts.Build(x64.contiguous(),
+                (destination, block, rest) => destination.copy_(cdist(block, rest, 2.0, compute_mode.donot_use_mm_for_euclid_dist)),
+                CondensedProducts.Transform.Identity, "RDM", allocate: allocate);
+        }
+        return CondensedProducts.Build(UnitRows(x64, metric).contiguous(), CondensedProducts.InnerProducts, CondensedProducts.Transform.OneMinus, "RDM",
+            allocate: allocate);
+    }
+
+    /// <summary>The rows whose inner products give 1 − dissimilarity: centred then unit-norm rows (correlation), unit-norm rows (cosine).</summary>
+    private static Tensor UnitRows(Tensor x64, RdmMetric metric)
+    {
+        if (metric == RdmMetric.Correlation)
+        {
+            var r = x64 - x64.mean([1L], keepdim: true);
+            r = r - r.mean([1L], keepdim: true);
+            return r / r.square().sum([1L], keepdim: true).sqrt();
+        }
+        return x64 / x64.square().sum([1L], keepdim: true).sqrt();
+    }
+
+    /// <summary>The condensed RDM formed from the full n × n matrix on the device of <paramref name="x64"/> (float64).</summary>
+    internal static Tensor DenseCondensed(Tensor x64, RdmMetric metric)
+    {
         long n = x64.shape[0];
         Tensor full;
-        switch (metric)
+        if (metric == RdmMetric.Euclidean)
         {
-            case RdmMetric.Euclidean:
-                // Direct differences (no Gram-matrix shortcut): exact for nearby values (Sterbenz), so large offsets cost
-                // nothing and integer-valued data give exactly tied distances.
-                full = cdist(x64, x64, 2.0, compute_mode.donot_use_mm_for_euclid_dist);
-                break;
-            case RdmMetric.Correlation:
-                var r = x64 - x64.mean([1L], keepdim: true);
-                r = r - r.mean([1L], keepdim: true);
-                var zr = r / r.square().sum([1L], keepdim: true).sqrt();
-                full = 1.0 - zr.matmul(zr.t());
-                break;
-            default:
-                var zc = x64 / x64.square().sum([1L], keepdim: true).sqrt();
-                full = 1.0 - zc.matmul(zc.t());
-                break;
+            // Direct differences (no Gram-matrix shortcut): exact for nearby values (Sterbenz), so large offsets cost
+            // nothing and integer-valued data give exactly tied distances.
+            full = cdist(x64, x64, 2.0, compute_mode.donot_use_mm_for_euclid_dist);
+        }
+        else
+        {
+            var z = UnitRows(x64, metric);
+            full = 1.0 - z.matmul(z.t());
         }
         // The strict upper triangle in row-major order (as scipy's pdist / squareform), via a boolean mask (n² bytes)
         // rather than 2 × n(n−1)/2 int64 indices.

@@ -72,23 +72,38 @@ public sealed class ShapeMetric : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
     public ShapeMetricResult ComputeDetailed(Tensor x, Tensor y)
     {
-        SimilarityInput.ValidatePair(x, y, 2, "shape metric");
+        using var pair = new PairContext(x, y);
+        return ComputeDetailed(pair);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeDetailed(Tensor, Tensor)"/> on a pair whose bases may be shared with other measures (and whose
+    /// result is shared by every metric of the pair with the same α and tolerance, e.g. Procrustes and shape at α = 1).
+    /// </summary>
+    internal ShapeMetricResult ComputeDetailed(PairContext pair)
+    {
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, "shape metric");
+        return pair.Memo(("shape", Alpha, RankTolerance), () => Evaluate(pair));
+    }
+
+    private ShapeMetricResult Evaluate(PairContext pair)
+    {
         var nan = new ShapeMetricResult(double.NaN, double.NaN, double.NaN);
+        if (!pair.Finite)
+            return nan;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x64 = SimilarityInput.ToFloat64(x);
-        var y64 = SimilarityInput.ToFloat64(y);
-        if (!SimilarityInput.AllFinite(x64) || !SimilarityInput.AllFinite(y64))
+        var cx = Scales(pair, true);
+        var cy = Scales(pair, false);
+        if (cx is null || cy is null)
             return nan;
-        var ax = Whitened(SimilarityInput.Centre(x64));
-        var ay = Whitened(SimilarityInput.Centre(y64));
-        if (ax is null || ay is null)
-            return nan;
-        long rx = ax.shape[1], ry = ay.shape[1], r = Math.Max(rx, ry);
-        var axp = nn.functional.pad(ax, [0, r - rx]);
-        var ayp = nn.functional.pad(ay, [0, r - ry]);
-        var (u, s, vh) = linalg.svd(axp.t().matmul(ayp), fullMatrices: true);
+        // X̂ = U_x diag(c_x) in the right singular basis of X_n, so X̂ᵀŶ = diag(c_x) U_xᵀU_y diag(c_y) (no n-row product).
+        long rx = cx.shape[0], ry = cy.shape[0], r = Math.Max(rx, ry);
+        var cross = cx.unsqueeze(1) * pair.Cross(RankTolerance) * cy.unsqueeze(0);
+        var (u, s, vh) = linalg.svd(nn.functional.pad(cross, [0, r - ry, 0, r - rx]), fullMatrices: true);
         var rotation = u.matmul(vh);
+        var axp = nn.functional.pad(pair.Basis(true, RankTolerance).U * cx.unsqueeze(0), [0, r - rx]);
+        var ayp = nn.functional.pad(pair.Basis(false, RankTolerance).U * cy.unsqueeze(0), [0, r - ry]);
         var euclidean = SimilarityInput.Frobenius(axp.matmul(rotation) - ayp);
         var packed = SimilarityInput.ToArray(stack([euclidean, s.sum()]));
         double chord = packed[0];
@@ -96,16 +111,21 @@ public sealed class ShapeMetric : IRepresentationMeasure
         return new ShapeMetricResult(angular, chord, packed[1]);
     }
 
-    /// <summary>X̂ expressed in its right singular basis: U · D / ‖D‖ with D = S((1−α)S² + α)^−½ (an n × rank matrix).</summary>
-    private Tensor? Whitened(Tensor xc)
+    /// <summary>
+    /// The column scales of X̂ = U · diag(c) in the basis U of the centred representation: c = D / ‖D‖ with
+    /// D = S((1−α)S² + α)^−½ on the singular values S of X_n = Xc / ‖Xc‖_F (those of Xc divided by ‖Xc‖_F).
+    /// Null for a constant representation.
+    /// </summary>
+    private Tensor? Scales(PairContext pair, bool first)
     {
-        var norm = SimilarityInput.Frobenius(xc).item<double>();
+        var norm = SimilarityInput.Frobenius(first ? pair.Xc : pair.Yc).item<double>();
         if (!(norm > 0))
             return null;
-        var (u, s) = SimilarityInput.RankBasis(xc / norm, RankTolerance);
+        var s = pair.Basis(first, RankTolerance).S;
         if (s.shape[0] == 0)
             return null;
-        var d = s / ((1.0 - Alpha) * s.square() + Alpha).sqrt();
-        return u * (d / SimilarityInput.Frobenius(d)).unsqueeze(0);
+        var sn = s / norm;
+        var d = sn / ((1.0 - Alpha) * sn.square() + Alpha).sqrt();
+        return d / SimilarityInput.Frobenius(d);
     }
 }

@@ -66,24 +66,34 @@ internal static class SimilarityInput
 
     /// <summary>
     /// Rank-revealing orthonormal basis of the column space of a centred matrix <paramref name="a"/> [n, d]:
-    /// QR then SVD of R when n ≥ d (cheap for tall inputs), a thin SVD otherwise. Singular values s_i ≤ rtol · s_max
+    /// Householder QR then SVD of R when n ≥ d (cheap for tall inputs; Q is applied to the kept singular vectors of R
+    /// instead of being formed), a thin SVD otherwise. Singular values s_i ≤ rtol · s_max
     /// are dropped (rtol defaults to max(n, d) · ε). Returns U [n, r] with orthonormal columns and S [r], descending.
     /// </summary>
     internal static (Tensor U, Tensor S) RankBasis(Tensor a, double? rtol)
     {
         long n = a.shape[0], d = a.shape[1];
-        Tensor u, s;
         if (n >= d)
         {
-            var (q, r) = linalg.qr(a);
-            var (ur, sr, _) = linalg.svd(r, fullMatrices: false);
-            u = q.matmul(ur);
-            s = sr;
+            // Householder QR without forming Q (geqrf), the SVD of R = U_R S V_Rᵀ, then the reflectors applied to the kept
+            // columns of U_R padded with zeros (ormqr): U = Q U_R without the n × d matrix Q or a product with it.
+            var (h, tau) = geqrf(a);
+            var (ur, sr, _) = linalg.svd(h[..(int)d].triu(), fullMatrices: false);
+            int kept = Rank(sr, rtol, n, d);
+            var padded = zeros(n, kept, dtype: a.dtype, device: a.device);
+            if (kept == 0)
+                return (padded, sr[..0]);
+            padded[..(int)d].copy_(ur[.., ..kept]);
+            return (ormqr(h, tau, padded, left: true, transpose: false), sr[..kept]);
         }
-        else
-        {
-            (u, s, _) = linalg.svd(a, fullMatrices: false);
-        }
+        var (u, s, _) = linalg.svd(a, fullMatrices: false);
+        int rank = Rank(s, rtol, n, d);
+        return (u[.., ..rank], s[..rank]);
+    }
+
+    /// <summary>The number of singular values (descending) above rtol · s_max (rtol defaults to max(n, d) · ε).</summary>
+    private static int Rank(Tensor s, double? rtol, long n, long d)
+    {
         double tol = rtol ?? DefaultRankTolerance(n, d);
         double[] sv = s.cpu().data<double>().ToArray();
         int rank = 0;
@@ -92,7 +102,7 @@ internal static class SimilarityInput
             double cut = tol * sv[0];
             while (rank < sv.Length && sv[rank] > cut) rank++;
         }
-        return (u[.., ..rank], s[..rank]);
+        return rank;
     }
 
     /// <summary>Copies a small 1-D tensor to a managed array.</summary>

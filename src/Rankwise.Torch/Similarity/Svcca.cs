@@ -59,20 +59,26 @@ public sealed class Svcca : IRepresentationMeasure
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
     public SvccaResult ComputeDetailed(Tensor x, Tensor y)
     {
-        SimilarityInput.ValidatePair(x, y, 2, "SVCCA");
+        using var pair = new PairContext(x, y);
+        return ComputeDetailed(pair);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeDetailed(Tensor, Tensor)"/> on a pair whose bases may be shared with other measures: the kept
+    /// directions are the leading columns of the bases, so U_{x,k}ᵀU_{y,k} is the leading block of U_xᵀU_y.
+    /// </summary>
+    internal SvccaResult ComputeDetailed(PairContext pair)
+    {
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, "SVCCA");
+        if (!pair.Finite)
+            return new SvccaResult(double.NaN, 0, 0, []);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x64 = SimilarityInput.ToFloat64(x);
-        var y64 = SimilarityInput.ToFloat64(y);
-        if (!SimilarityInput.AllFinite(x64) || !SimilarityInput.AllFinite(y64))
-            return new SvccaResult(double.NaN, 0, 0, []);
-        var (ux, sx) = SimilarityInput.RankBasis(SimilarityInput.Centre(x64), RankTolerance);
-        var (uy, sy) = SimilarityInput.RankBasis(SimilarityInput.Centre(y64), RankTolerance);
-        int kx = Kept(SimilarityInput.ToArray(sx));
-        int ky = Kept(SimilarityInput.ToArray(sy));
+        int kx = Kept(SimilarityInput.ToArray(pair.Basis(true, RankTolerance).S));
+        int ky = Kept(SimilarityInput.ToArray(pair.Basis(false, RankTolerance).S));
         if (kx == 0 || ky == 0)
             return new SvccaResult(double.NaN, kx, ky, []);
-        var rho = linalg.svdvals(ux[.., ..kx].t().matmul(uy[.., ..ky]))[..Math.Min(kx, ky)].clamp(0.0, 1.0);
+        var rho = linalg.svdvals(pair.Cross(RankTolerance)[..kx, ..ky])[..Math.Min(kx, ky)].clamp(0.0, 1.0);
         var values = SimilarityInput.ToArray(rho);
         return new SvccaResult(values.Average(), kx, ky, values);
     }

@@ -27,14 +27,26 @@ public static class UnitCorrelations
     /// <exception cref="ArgumentException">Invalid shapes or devices, or n &lt; 2.</exception>
     public static Tensor CrossCorrelation(Tensor x, Tensor y, UnitCorrelation method = UnitCorrelation.Pearson)
     {
-        SimilarityInput.ValidatePair(x, y, 2, "unit cross-correlation");
+        using var pair = new PairContext(x, y);
+        using var scope = NewDisposeScope();
+        return SharedCrossCorrelation(pair, method).clone().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="CrossCorrelation(Tensor, Tensor, UnitCorrelation)"/> of a pair, computed once per method and owned by
+    /// the pair (callers must not dispose or modify it).
+    /// </summary>
+    internal static Tensor SharedCrossCorrelation(PairContext pair, UnitCorrelation method)
+    {
+        SimilarityInput.ValidatePair(pair.X, pair.Y, 2, "unit cross-correlation");
         if (!Enum.IsDefined(method))
             throw new ArgumentOutOfRangeException(nameof(method), method, "unknown UnitCorrelation");
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var zx = Standardised(SimilarityInput.ToFloat64(x), method);
-        var zy = Standardised(SimilarityInput.ToFloat64(y), method);
-        return zx.t().matmul(zy).clamp(-1.0, 1.0).MoveToOuterDisposeScope();
+        return pair.Memo(("unit-correlation", method), () => pair.Make(() =>
+        {
+            var zx = Standardised(pair.X64, method);
+            var zy = Standardised(pair.Y64, method);
+            return zx.t().matmul(zy).clamp(-1.0, 1.0);
+        }));
     }
 
     /// <summary>The naive many-to-one score mean_i max_j |C_ij| of <see cref="CrossCorrelation"/> (see <see cref="MeanMaxCorrelation"/>).</summary>

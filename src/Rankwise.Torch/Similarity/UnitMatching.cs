@@ -62,12 +62,19 @@ public sealed class UnitMatching : IRepresentationMeasure
     /// <exception cref="InvalidOperationException">The solver returned an invalid matching.</exception>
     public UnitMatchingResult ComputeDetailed(Tensor x, Tensor y)
     {
+        using var pair = new PairContext(x, y);
+        return ComputeDetailed(pair);
+    }
+
+    /// <summary><see cref="ComputeDetailed(Tensor, Tensor)"/> on a pair whose correlation matrix may be shared with <see cref="MeanMaxCorrelation"/>.</summary>
+    internal UnitMatchingResult ComputeDetailed(PairContext pair)
+    {
         int dx, dy;
         double[] c;
         double naive;
         using (var scope = NewDisposeScope())
         {
-            var cc = UnitCorrelations.CrossCorrelation(x, y, Method);
+            var cc = UnitCorrelations.SharedCrossCorrelation(pair, Method);
             dx = checked((int)cc.shape[0]);
             dy = checked((int)cc.shape[1]);
             naive = UnitCorrelations.NaiveScore(cc);

@@ -17,6 +17,18 @@ internal static class SortKeys
         return (ulong)(bits ^ ((bits >> 63) | long.MinValue));
     }
 
+    /// <summary>
+    /// The double whose key is <paramref name="key"/> (the inverse of <see cref="Of(double)"/>; −0 comes back as +0), so
+    /// a consumer of sorted keys needs no access to the original array.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double ToDouble(ulong key)
+    {
+        long k = (long)key;
+        // Keys of non-negative values have the top bit set (bits ^ sign bit); those of negative values are ~bits.
+        return BitConverter.Int64BitsToDouble(k < 0 ? k ^ long.MinValue : ~k);
+    }
+
     /// <summary>The order-preserving key of a non-NaN float (branch-free; −0 + 0 = +0 folds the zeros).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint Of(float value)
