@@ -194,6 +194,7 @@ internal static class RdmStatistics
         private double anchor = double.NaN;
         private int groupStart;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public unsafe void Visit(ReadOnlySpan<Rankwise.Ranking.SortEntry<ulong>> sorted, int start)
         {
             // Locals in the loop: the state lives in fields only between buckets.
