@@ -160,7 +160,10 @@ internal static class RdmStatistics
             // Large RDMs: the core's radix sample sort, buckets in ascending order on this thread. The sort reads v only
             // before the first bucket arrives, so the ranks can overwrite it; values come from the sort keys.
             var ranker = new SnappedRanker(v, tol);
-            Rankwise.Ranking.BucketArgSort.Run(v, parallel: false, ranker.Visit);
+            // A one-shot buffer on ordinary pages: faulting in fresh huge pages cost more than they saved here (measured on
+            // the 2-core benchmark machine, n = 10,000: about 0.8 s less CPU for the two RDMs).
+            using var buffer = new Rankwise.Ranking.NativeBuffer<Rankwise.Ranking.SortEntry<ulong>>(m, adviseHugePages: false);
+            Rankwise.Ranking.BucketArgSort.Run(v, ReadOnlySpan<int>.Empty, buffer, parallel: false, ranker.Visit);
             ranker.Finish(m);
             return v;
         }
