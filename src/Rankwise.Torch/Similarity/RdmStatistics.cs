@@ -39,11 +39,40 @@ internal static class RdmStatistics
         };
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool HasNaN(double[] v)
     {
-        foreach (var e in v)
-            if (double.IsNaN(e)) return true;
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            for (; i <= v.Length - System.Numerics.Vector<double>.Count; i += System.Numerics.Vector<double>.Count)
+            {
+                var x = new System.Numerics.Vector<double>(v, i);
+                if (!System.Numerics.Vector.EqualsAll(x, x)) return true;
+            }
+        }
+        for (; i < v.Length; i++)
+            if (double.IsNaN(v[i])) return true;
         return false;
+    }
+
+    /// <summary>max |v_i| of NaN-free values (0 for an empty array).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static double MaxAbs(double[] v)
+    {
+        int i = 0;
+        double scale = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && v.Length >= System.Numerics.Vector<double>.Count)
+        {
+            var max = System.Numerics.Vector<double>.Zero;
+            for (; i <= v.Length - System.Numerics.Vector<double>.Count; i += System.Numerics.Vector<double>.Count)
+                max = System.Numerics.Vector.Max(max, System.Numerics.Vector.Abs(new System.Numerics.Vector<double>(v, i)));
+            for (int lane = 0; lane < System.Numerics.Vector<double>.Count; lane++)
+                scale = Math.Max(scale, max[lane]);
+        }
+        for (; i < v.Length; i++)
+            scale = Math.Max(scale, Math.Abs(v[i]));
+        return scale;
     }
 
     /// <summary>
@@ -152,9 +181,7 @@ internal static class RdmStatistics
     internal static double[] SnappedMidRanksInPlace(double[] v, double relativeTolerance)
     {
         int m = v.Length;
-        double scale = 0;
-        foreach (var e in v) scale = Math.Max(scale, Math.Abs(e));
-        double tol = relativeTolerance * scale;
+        double tol = relativeTolerance * MaxAbs(v);
         if (m >= Rankwise.Ranking.BucketArgSort.MinimumLength)
         {
             // Large RDMs: the core's radix sample sort, buckets in ascending order on this thread. The sort reads v only
