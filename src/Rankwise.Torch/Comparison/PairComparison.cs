@@ -22,6 +22,7 @@ namespace Rankwise.Torch.Comparison;
 public sealed class PairComparison : IDisposable
 {
     private readonly PairContext context;
+    private bool disposed;
 
     /// <summary>Prepares the comparison of <paramref name="x"/> [n, d_x] with <paramref name="y"/> [n, d_y] (nothing is computed yet).</summary>
     /// <param name="x">First representation [n, d_x], float32 or float64.</param>
@@ -63,8 +64,6 @@ public sealed class PairComparison : IDisposable
         MeasureValue Detailed<TDetail>(TDetail detail, Func<TDetail, double> value, bool distance = false) =>
             new(name, value(detail), distance, detail);
     }
-
-    private bool disposed;
 
     /// <summary>Frees the shared intermediates.</summary>
     public void Dispose()

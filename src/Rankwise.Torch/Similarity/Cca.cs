@@ -24,6 +24,9 @@ namespace Rankwise.Torch.Similarity;
 /// than the number of stimuli (Kornblith et al. 2019, Section 3).</para>
 /// <para><b>NaN / constant input.</b> Any NaN or ±∞ gives NaN. A constant representation has rank 0, no canonical
 /// correlations, and gives NaN.</para>
+/// <para><b>Shared work.</b> Computed through <see cref="Rankwise.Torch.Comparison.PairComparison"/>, the QR/SVD bases of
+/// the centred inputs (and U_xᵀU_y) are computed once for CCA, R²CCA, SVCCA, PWCCA, Procrustes and the shape metric of one
+/// pair.</para>
 /// </remarks>
 public sealed class Cca : IRepresentationMeasure
 {

@@ -113,6 +113,7 @@ internal static unsafe class CondensedProducts
     }
 
     /// <summary>to = 1 − from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OneMinus(ReadOnlySpan<double> from, Span<double> to)
     {
         int i = 0;
@@ -127,6 +128,7 @@ internal static unsafe class CondensedProducts
     }
 
     /// <summary>to = max((−2 · from + si) + sj, 0), the order of operations of the dense n × n computation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SquaredDistances(ReadOnlySpan<double> from, Span<double> to, double si, ReadOnlySpan<double> sj)
     {
         int i = 0;

@@ -1,5 +1,5 @@
 using System.Numerics;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -112,9 +112,7 @@ internal static class CondensedRbf
                 if (length == 0)
                     continue;
                 var row = upper.AsSpan((int)CondensedProducts.RowOffset(i, n), length);
-                rowPart[i] = TensorPrimitives.Sum<double>(row);
-                var target = columns.AsSpan(i + 1, length);
-                TensorPrimitives.Add(target, row, target);
+                rowPart[i] = SumAndAccumulate(row, columns.AsSpan(i + 1, length));
             }
             columnParts[b] = columns;
         });
@@ -127,6 +125,31 @@ internal static class CondensedRbf
             sums[i] = (diagonal + rowPart[i]) + column;
         }
         return sums;
+    }
+
+    /// <summary>Returns Σ row and adds row into <paramref name="columns"/> element-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double SumAndAccumulate(ReadOnlySpan<double> row, Span<double> columns)
+    {
+        int j = 0;
+        double sum = 0;
+        if (Vector.IsHardwareAccelerated && row.Length >= Vector<double>.Count)
+        {
+            Vector<double> partial = default;
+            for (; j <= row.Length - Vector<double>.Count; j += Vector<double>.Count)
+            {
+                var v = new Vector<double>(row[j..]);
+                partial += v;
+                (new Vector<double>(columns[j..]) + v).CopyTo(columns[j..]);
+            }
+            sum = Vector.Sum(partial);
+        }
+        for (; j < row.Length; j++)
+        {
+            sum += row[j];
+            columns[j] += row[j];
+        }
+        return sum;
     }
 
     /// <summary>⟨HKH, HLH⟩ / (‖HKH‖ ‖HLH‖) from the condensed kernels: diagonal terms once, off-diagonal terms twice.</summary>
@@ -152,6 +175,7 @@ internal static class CondensedRbf
     }
 
     /// <summary>Σ_j kc_j lc_j, Σ_j kc_j², Σ_j lc_j² over one row, kc_j = ((K_j − rk) − rkⱼ) + mk (likewise lc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Kl, double Kk, double Ll) RowProducts(
         ReadOnlySpan<double> k, double rk, ReadOnlySpan<double> rkj, double mk,
         ReadOnlySpan<double> l, double rl, ReadOnlySpan<double> rlj, double ml)

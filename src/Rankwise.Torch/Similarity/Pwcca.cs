@@ -21,6 +21,9 @@ namespace Rankwise.Torch.Similarity;
 /// Not invariant to orthogonal transforms or general invertible maps of the weighting representation (the weights
 /// depend on the individual units), although the ρ_i themselves are.</para>
 /// <para><b>NaN / constant input.</b> Any NaN or ±∞ gives NaN; a constant representation gives NaN.</para>
+/// <para><b>Shared work.</b> Computed through <see cref="Rankwise.Torch.Comparison.PairComparison"/>, the QR/SVD bases of
+/// the centred inputs (and U_xᵀU_y) are computed once for CCA, R²CCA, SVCCA, PWCCA, Procrustes and the shape metric of one
+/// pair.</para>
 /// </remarks>
 public sealed class Pwcca : IRepresentationMeasure
 {

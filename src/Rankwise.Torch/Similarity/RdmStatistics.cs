@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Rankwise.Ranking;
+
 namespace Rankwise.Torch.Similarity;
 
 /// <summary>
@@ -39,11 +43,40 @@ internal static class RdmStatistics
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool HasNaN(double[] v)
     {
-        foreach (var e in v)
-            if (double.IsNaN(e)) return true;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= v.Length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                var x = new Vector<double>(v, i);
+                if (!Vector.EqualsAll(x, x)) return true;
+            }
+        }
+        for (; i < v.Length; i++)
+            if (double.IsNaN(v[i])) return true;
         return false;
+    }
+
+    /// <summary>max |v_i| of NaN-free values (0 for an empty array).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double MaxAbs(double[] v)
+    {
+        int i = 0;
+        double scale = 0;
+        if (Vector.IsHardwareAccelerated && v.Length >= Vector<double>.Count)
+        {
+            var max = Vector<double>.Zero;
+            for (; i <= v.Length - Vector<double>.Count; i += Vector<double>.Count)
+                max = Vector.Max(max, Vector.Abs(new Vector<double>(v, i)));
+            for (int lane = 0; lane < Vector<double>.Count; lane++)
+                scale = Math.Max(scale, max[lane]);
+        }
+        for (; i < v.Length; i++)
+            scale = Math.Max(scale, Math.Abs(v[i]));
+        return scale;
     }
 
     /// <summary>
@@ -117,7 +150,7 @@ internal static class RdmStatistics
     }
 
     /// <summary>One Neumaier step: adds <paramref name="e"/> to the running sum <paramref name="s"/> with compensation <paramref name="c"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Accumulate(ref double s, ref double c, double e)
     {
         double t = s + e;
@@ -152,15 +185,16 @@ internal static class RdmStatistics
     internal static double[] SnappedMidRanksInPlace(double[] v, double relativeTolerance)
     {
         int m = v.Length;
-        double scale = 0;
-        foreach (var e in v) scale = Math.Max(scale, Math.Abs(e));
-        double tol = relativeTolerance * scale;
-        if (m >= Rankwise.Ranking.BucketArgSort.MinimumLength)
+        double tol = relativeTolerance * MaxAbs(v);
+        if (m >= BucketArgSort.MinimumLength)
         {
             // Large RDMs: the core's radix sample sort, buckets in ascending order on this thread. The sort reads v only
             // before the first bucket arrives, so the ranks can overwrite it; values come from the sort keys.
             var ranker = new SnappedRanker(v, tol);
-            Rankwise.Ranking.BucketArgSort.Run(v, parallel: false, ranker.Visit);
+            // A one-shot buffer on ordinary pages: faulting in fresh huge pages cost more than they saved here (measured on
+            // the 2-core benchmark machine, n = 10,000: about 0.8 s less CPU for the two RDMs).
+            using var buffer = new NativeBuffer<SortEntry<ulong>>(m, adviseHugePages: false);
+            BucketArgSort.Run(v, ReadOnlySpan<int>.Empty, buffer, parallel: false, ranker.Visit);
             ranker.Finish(m);
             return v;
         }
@@ -194,7 +228,8 @@ internal static class RdmStatistics
         private double anchor = double.NaN;
         private int groupStart;
 
-        public unsafe void Visit(ReadOnlySpan<Rankwise.Ranking.SortEntry<ulong>> sorted, int start)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public unsafe void Visit(ReadOnlySpan<SortEntry<ulong>> sorted, int start)
         {
             // Locals in the loop: the state lives in fields only between buckets.
             int[] members = pending;
@@ -207,7 +242,7 @@ internal static class RdmStatistics
                 // The rank writes go to random places of a large array: fetch each line a few elements ahead.
                 if (System.Runtime.Intrinsics.X86.Sse.IsSupported && k + PrefetchDistance < sorted.Length)
                     System.Runtime.Intrinsics.X86.Sse.Prefetch0(target + sorted[k + PrefetchDistance].Index);
-                double value = Rankwise.Ranking.SortKeys.ToDouble(sorted[k].Key);
+                double value = SortKeys.ToDouble(sorted[k].Key);
                 if (size > 0 && value - low > tol)
                 {
                     int end = start + k;

@@ -16,8 +16,9 @@ namespace Rankwise.Torch.Similarity;
 /// temporaries), straight into a managed array of m doubles; on other devices the full n × n matrix is formed on the
 /// device and its upper triangle copied to the host. At most 65,536 stimuli (m must fit one array).</para>
 /// <para><b>Comparison.</b> Spearman (default), Kendall τ_a, Kendall τ_b, Pearson or cosine, computed in managed float64
-/// on the two condensed RDMs (2 × m doubles). Spearman is O(m) radix-sort work per RDM (the two RDMs are ranked
-/// concurrently); Kendall uses Knight's O(m log m) merge-sort algorithm, so n in the thousands (m in the millions) is fine.</para>
+/// on the two condensed RDMs (2 × m doubles). Spearman ranks each RDM with one radix sample sort (the two concurrently,
+/// the mid-ranks written over the RDM); Kendall uses Knight's O(m log m) merge-sort algorithm, so n in the thousands
+/// (m in the millions) is fine.</para>
 /// <para><b>Ties.</b> Before Spearman and Kendall, dissimilarities within <see cref="TieTolerance"/> · max|RDM| (default 1e−13)
 /// of the smallest value of their group are made exactly equal (groups formed in ascending order). Distances that are
 /// equal in exact arithmetic — common with integer-valued data such as spike counts — otherwise come out a few ulps apart

@@ -27,6 +27,9 @@ namespace Rankwise.Torch.Similarity;
 /// permutation. α = 0 only: also invariant to any invertible linear map. For α &gt; 0 not invariant to general invertible
 /// maps.</para>
 /// <para><b>NaN / constant input.</b> Any NaN or ±∞ gives NaN; a constant representation gives NaN.</para>
+/// <para><b>Shared work.</b> Computed through <see cref="Rankwise.Torch.Comparison.PairComparison"/>, the QR/SVD bases of
+/// the centred inputs (and U_xᵀU_y) are computed once for CCA, R²CCA, SVCCA, PWCCA, Procrustes and the shape metric of one
+/// pair.</para>
 /// </remarks>
 public sealed class ShapeMetric : IRepresentationMeasure
 {

@@ -18,6 +18,9 @@ namespace Rankwise.Torch.Similarity;
 /// Invariant to an invertible linear map only when it leaves the kept subspace unchanged (e.g. when all directions are
 /// kept); an anisotropic map changes which directions explain 99 % and so changes the value.</para>
 /// <para><b>NaN / constant input.</b> Any NaN or ±∞ gives NaN; a constant representation gives NaN.</para>
+/// <para><b>Shared work.</b> Computed through <see cref="Rankwise.Torch.Comparison.PairComparison"/>, the QR/SVD bases of
+/// the centred inputs (and U_xᵀU_y) are computed once for CCA, R²CCA, SVCCA, PWCCA, Procrustes and the shape metric of one
+/// pair.</para>
 /// </remarks>
 public sealed class Svcca : IRepresentationMeasure
 {

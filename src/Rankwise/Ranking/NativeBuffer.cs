@@ -18,6 +18,16 @@ internal sealed unsafe class NativeBuffer<T> : IDisposable where T : unmanaged
 
     /// <summary>Allocates room for <paramref name="length"/> elements (contents undefined).</summary>
     public NativeBuffer(int length)
+        : this(length, adviseHugePages: true)
+    {
+    }
+
+    /// <summary>
+    /// Allocates room for <paramref name="length"/> elements (contents undefined); with <paramref name="adviseHugePages"/>
+    /// false a large buffer is still 2-MiB aligned but left on ordinary pages (for one-shot buffers, where fresh huge
+    /// pages can cost more to fault in than they save).
+    /// </summary>
+    public NativeBuffer(int length, bool adviseHugePages)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Length = length;
@@ -26,7 +36,8 @@ internal sealed unsafe class NativeBuffer<T> : IDisposable where T : unmanaged
         {
             bytes = (bytes + HugePage - 1) & ~(HugePage - 1);
             Pointer = (T*)NativeMemory.AlignedAlloc(bytes, HugePage);
-            HugePages.Advise(Pointer, bytes);
+            if (adviseHugePages)
+                HugePages.Advise(Pointer, bytes);
         }
         else
         {
