@@ -124,7 +124,7 @@ public static class DemoCommand
                 int index = done;
                 var run = SmallRegressor.Train($"{arch.Name}-seed{r}", trainX, trainY, testX, d, 64, arch.Layers, arch.Activation,
                     (long)(seed * 100 + (ulong)r), epochs, 0.01, null,
-                    progress is null ? null : new Scaled(progress, 0.5 * index / total, 0.5 * (index + 1) / total), cancellation);
+                    ProgressSpan.Of(progress, 0.5 * index / total, 0.5 * (index + 1) / total), cancellation);
                 runs.Add((arch, run));
                 done++;
             }
@@ -136,7 +136,7 @@ public static class DemoCommand
         {
             Resamples = quick ? 499 : 1999,
             Seed = seed,
-            Progress = progress is null ? null : new Scaled(progress, 0.5, 0.8),
+            Progress = ProgressSpan.Of(progress, 0.5, 0.8),
         }, cancellationToken: cancellation);
         var output = EvaluateCommand.ToOutput(evaluation, models.ToDictionary(m => m.Name, m => "embedded digits"), 0);
         output.Title = "Rankwise demo: two architectures × two seeds on handwritten digits";
@@ -226,10 +226,5 @@ public static class DemoCommand
         output.Figures.AddRange(protocolOutput.Figures);
         progress?.Report(1);
         return output;
-    }
-
-    private sealed class Scaled(IProgress<double> inner, double from, double to) : IProgress<double>
-    {
-        public void Report(double value) => inner.Report(from + (to - from) * value);
     }
 }

@@ -158,9 +158,9 @@ public static class MappingCommand
         IProgress<double>? progress, CliContext context)
     {
         using var scope = NewDisposeScope();
-        var tx = Load(fileX);
+        var tx = TensorInput.ReadFinite(fileX);
         int n = (int)tx.shape[0];
-        var ty = Load(fileY, n, fileX);
+        var ty = TensorInput.ReadFinite(fileY, n, fileX);
         var tasks = new List<IntrinsicTask>();
         if (labelFile is not null)
         {
@@ -241,29 +241,18 @@ public static class MappingCommand
         _ => MappingModel.Linear,
     };
 
-    private static Tensor Load(string source, int? rows = null, string? other = null)
-    {
-        var matrix = ArrayReader.ReadMatrix<float>(source);
-        if (rows is int n && matrix.Rows != n)
-            throw new RankwiseInputException(source, $"has {matrix.Rows} rows but {other} has {n}; rows must be the same items");
-        foreach (var value in matrix.Data)
-            if (!float.IsFinite(value))
-                throw new RankwiseInputException(source, "contains NaN or infinite values");
-        return TensorConversions.ToTensor(matrix);
-    }
-
     private static CommandOutput Compute(string fileX, string fileY, string? fileTX, string? fileTY, MappingExperimentOptions options,
         string? save, CliContext context)
     {
         using var scope = NewDisposeScope();
-        var tx = Load(fileX);
+        var tx = TensorInput.ReadFinite(fileX);
         int n = (int)tx.shape[0];
-        var ty = Load(fileY, n, fileX);
+        var ty = TensorInput.ReadFinite(fileY, n, fileX);
         Tensor? ttx = null, tty = null;
         if (fileTX is not null)
         {
-            ttx = Load(fileTX);
-            tty = Load(fileTY!, (int)ttx.shape[0], fileTX);
+            ttx = TensorInput.ReadFinite(fileTX);
+            tty = TensorInput.ReadFinite(fileTY!, (int)ttx.shape[0], fileTX);
             if (ttx.shape[1] != tx.shape[1])
                 throw new RankwiseInputException(fileTX, $"has {ttx.shape[1]} columns but {fileX} has {tx.shape[1]}");
             if (tty.shape[1] != ty.shape[1])

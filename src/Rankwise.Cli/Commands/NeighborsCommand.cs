@@ -72,17 +72,6 @@ public static class NeighborsCommand
         return command;
     }
 
-    private static Tensor Load(string source, int? rows = null, string? other = null)
-    {
-        var matrix = ArrayReader.ReadMatrix<float>(source);
-        if (rows is int n && matrix.Rows != n)
-            throw new RankwiseInputException(source, $"has {matrix.Rows} rows but {other} has {n}; rows must be the same items");
-        foreach (var value in matrix.Data)
-            if (!float.IsFinite(value))
-                throw new RankwiseInputException(source, "contains NaN or infinite values");
-        return TensorConversions.ToTensor(matrix);
-    }
-
     /// <summary>
     /// Rough peak bytes of the in-memory path: every input as a float32 matrix and tensor (8·n·d each), one float32
     /// screening copy (4·n·(d + 1)), candidate heaps n·(k + 16)·8, the k-NN lists n·k·12 per input, and 64 MiB of blocks.
@@ -117,21 +106,21 @@ public static class NeighborsCommand
         string? perItemPath, ulong seed, IProgress<double>? progress, CliContext context)
     {
         using var scope = NewDisposeScope();
-        var tv = Load(fileV);
+        var tv = TensorInput.ReadFinite(fileV);
         int n = (int)tv.shape[0];
-        var tz = Load(fileZ, n, fileV);
+        var tz = TensorInput.ReadFinite(fileZ, n, fileV);
         int kMax = kList.Max();
         CheckK(fileV, n, kMax, self);
 
         KnnResult Search(Tensor t, double from, double to) =>
-            new ExactKnn(metric, new KnnOptions { Progress = Scaled(progress, from, to) }).SelfQuery(t, kMax, self, context.Cancellation);
+            new ExactKnn(metric, new KnnOptions { Progress = ProgressSpan.Of(progress, from, to) }).SelfQuery(t, kMax, self, context.Cancellation);
 
         var a = Search(tv, 0, 0.5);
         var b = Search(tz, 0.5, 1);
         MappingNeighborhoodReport? report = null;
         if (fileFx is not null)
         {
-            var tfx = Load(fileFx, n, fileV);
+            var tfx = TensorInput.ReadFinite(fileFx, n, fileV);
             report = MappingNeighborhood.Compare(tv, tz, tfx, kList[0], metric, self, permutation: new PermutationOptions { Seed = seed },
                 cancellationToken: context.Cancellation);
         }
@@ -172,7 +161,7 @@ public static class NeighborsCommand
             StreamingPlan? plan = null;
             for (int i = 0; i < sources.Count; i++)
             {
-                var knn = new StreamingKnn(metric, perSearch with { Progress = Scaled(progress, (double)i / sources.Count, (double)(i + 1) / sources.Count) });
+                var knn = new StreamingKnn(metric, perSearch with { Progress = ProgressSpan.Of(progress, (double)i / sources.Count, (double)(i + 1) / sources.Count) });
                 try
                 {
                     plan ??= knn.PlanSelfQuery(sources[i], kMax);
@@ -301,11 +290,4 @@ public static class NeighborsCommand
         _ => "no-significant-difference",
     };
 
-    private static IProgress<double>? Scaled(IProgress<double>? progress, double from, double to) =>
-        progress is null ? null : new ScaledProgress(progress, from, to);
-
-    private sealed class ScaledProgress(IProgress<double> inner, double from, double to) : IProgress<double>
-    {
-        public void Report(double value) => inner.Report(from + (to - from) * value);
-    }
 }
