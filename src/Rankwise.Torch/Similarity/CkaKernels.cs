@@ -68,8 +68,40 @@ internal static class CkaKernels
         return sum!;
     }
 
+    /// <summary>
+    /// Biased linear CKA in feature space of float32 x [n, d_x], y [n, d_y] (not centred; all finite or NaN is returned):
+    /// on CPU with AVX-512 by the managed single-precision kernel <see cref="Rankwise.Numerics.CentredProductNormsSingle"/>
+    /// (float32 products over blocks of 512 rows, float64 sums), elsewhere by libtorch float32 block products summed in
+    /// float64 after an exact two-pass centring.
+    /// </summary>
+    internal static double LinearFeatureCkaSingle(Tensor x, Tensor y)
+    {
+        if (x.device_type == DeviceType.CPU && y.device_type == DeviceType.CPU && Rankwise.Numerics.CentredProductNormsSingle.IsSupported)
+            return LinearFeatureCkaSingleHost(x, y);
+        if (!SimilarityInput.AllFinite(x) || !SimilarityInput.AllFinite(y))
+            return double.NaN;
+        return LinearFeatureCkaSingleTorch(CentreSingle(x), CentreSingle(y)).item<double>();
+    }
+
+    private static unsafe double LinearFeatureCkaSingleHost(Tensor x, Tensor y)
+    {
+        using var hx = x.detach().contiguous();
+        using var hy = y.detach().contiguous();
+        using var firstX = hx.narrow(0, 0, 1);
+        using var firstY = hy.narrow(0, 0, 1);
+        // Views of the first rows give the start of each contiguous CPU buffer; libtorch's CPU memory does not move.
+        fixed (byte* px = firstX.bytes)
+        fixed (byte* py = firstY.bytes)
+        {
+            if (!Rankwise.Numerics.CentredProductNormsSingle.TryCompute((float*)px, (float*)py, hx.shape[0], checked((int)hx.shape[1]),
+                    checked((int)hy.shape[1]), out double cross, out double selfX, out double selfY))
+                return double.NaN;
+            return cross / (Math.Sqrt(selfX) * Math.Sqrt(selfY));
+        }
+    }
+
     /// <summary>Biased linear CKA in feature space from centred float32 features (float32 block products, float64 sums).</summary>
-    internal static Tensor LinearFeatureCkaSingle(Tensor xc, Tensor yc)
+    private static Tensor LinearFeatureCkaSingleTorch(Tensor xc, Tensor yc)
     {
         var cross = BlockedProduct(xc, yc).square().sum();
         var nx = SimilarityInput.Frobenius(BlockedProduct(xc, xc));
