@@ -76,12 +76,16 @@ internal static class CkaKernels
     /// </summary>
     internal static double LinearFeatureCkaSingle(Tensor x, Tensor y)
     {
-        if (x.device_type == DeviceType.CPU && y.device_type == DeviceType.CPU && Rankwise.Numerics.CentredProductNormsSingle.IsSupported)
+        if (x.device_type == DeviceType.CPU && y.device_type == DeviceType.CPU && Rankwise.Numerics.CentredProductNormsSingle.IsSupported
+            && !ForceTorchSingle.Value)
             return LinearFeatureCkaSingleHost(x, y);
         if (!SimilarityInput.AllFinite(x) || !SimilarityInput.AllFinite(y))
             return double.NaN;
         return LinearFeatureCkaSingleTorch(CentreSingle(x), CentreSingle(y)).item<double>();
     }
+
+    /// <summary>Test switch: take the libtorch path for float32 feature-form CKA even where the managed kernel runs.</summary>
+    internal static readonly AsyncLocal<bool> ForceTorchSingle = new();
 
     private static unsafe double LinearFeatureCkaSingleHost(Tensor x, Tensor y)
     {

@@ -94,6 +94,7 @@ public class PrecisionTests
     [Theory]
     [InlineData(20_000, 0.0)]
     [InlineData(8_193, 1000.0)]
+    [InlineData(1_025, -250.0)]
     public void Float32BlockProductsStayWithinFloat32PrecisionAcrossBlocks(int n, double offset)
     {
         using var scope = NewDisposeScope();
@@ -103,5 +104,40 @@ public class PrecisionTests
         double exact = F.linear_cka(x, y, precision: CkaPrecision.Float64);
         double single = F.linear_cka(x, y);
         Assert.True(Math.Abs(single - exact) <= 1e-6 * exact, $"float32 blocks {single:R} vs float64 {exact:R}");
+        // The libtorch path (other devices, CPUs without AVX-512) meets the same bound.
+        CkaKernels.ForceTorchSingle.Value = true;
+        try
+        {
+            double torchPath = F.linear_cka(x, y);
+            Assert.True(Math.Abs(torchPath - exact) <= 1e-6 * exact, $"libtorch float32 blocks {torchPath:R} vs float64 {exact:R}");
+        }
+        finally
+        {
+            CkaKernels.ForceTorchSingle.Value = false;
+        }
+    }
+
+    [Fact]
+    public void Float32FeatureFormIsNaNForNonFiniteInputOnEveryPath()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(6);
+        var x = SimilarityTestData.Randn(600, 10, g).to_type(ScalarType.Float32);
+        var y = SimilarityTestData.Randn(600, 8, g).to_type(ScalarType.Float32);
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            var yBad = y.clone();
+            yBad[599, 7] = bad;
+            Assert.True(double.IsNaN(F.linear_cka(x, yBad)));
+            CkaKernels.ForceTorchSingle.Value = true;
+            try
+            {
+                Assert.True(double.IsNaN(F.linear_cka(x, yBad)));
+            }
+            finally
+            {
+                CkaKernels.ForceTorchSingle.Value = false;
+            }
+        }
     }
 }
