@@ -6,7 +6,9 @@ namespace Rankwise.IO;
 /// <summary>
 /// Atomic file output: the content is written to a temporary file in the destination's directory, flushed to disk
 /// and then renamed over the destination. On any failure the temporary file is deleted, so readers see either
-/// the old file or the complete new one, never a partial output.
+/// the old file or the complete new one, never a partial output. A process killed mid-write (SIGKILL, power loss)
+/// cannot clean up: its temporary file carries the writer's process id, and the next successful write of the same
+/// destination deletes such leftovers of processes that no longer run.
 /// </summary>
 public static class AtomicFile
 {
@@ -26,7 +28,8 @@ public static class AtomicFile
             throw new IOException($"{path}: cannot write: directory '{directory}' does not exist");
         if (Directory.Exists(full))
             throw new IOException($"{path}: cannot write: is a directory");
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}.tmp");
+        string name = Path.GetFileName(full);
+        string temp = Path.Combine(directory, $".{name}.{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}.tmp");
 
         FileStream stream;
         try
@@ -59,6 +62,7 @@ public static class AtomicFile
                 throw new IOException($"{path}: cannot replace: {InputFile.OneLine(e.Message)}", e);
             }
             committed = true;
+            RemoveOrphans(directory, name);
         }
         finally
         {
@@ -73,6 +77,47 @@ public static class AtomicFile
                     // Best effort: the original error is more useful than a cleanup failure.
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Deletes temporary files of <paramref name="name"/> left by writers that died before renaming them
+    /// (<c>.{name}.{pid}-{hex}.tmp</c> whose process is gone). Best effort: errors are ignored.
+    /// </summary>
+    private static void RemoveOrphans(string directory, string name)
+    {
+        try
+        {
+            string prefix = $".{name}.";
+            foreach (string file in Directory.EnumerateFiles(directory, $"{prefix}*.tmp"))
+            {
+                string middle = Path.GetFileName(file)[prefix.Length..^".tmp".Length];
+                int dash = middle.IndexOf('-');
+                if (dash <= 0 || !int.TryParse(middle.AsSpan(0, dash), out int pid) || pid == Environment.ProcessId || IsRunning(pid))
+                    continue;
+                File.Delete(file);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover that cannot be removed now is removed by a later write.
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -146,6 +146,32 @@ public class WriterTests
     }
 
     [Fact]
+    public void LeftoversOfKilledWritersAreRemovedByTheNextWrite()
+    {
+        using var dir = new TempDir();
+        string p = dir.WriteText("ckpt.bin", "old\n");
+        // A writer that died mid-write (its process is gone) left a temporary file; so did a writer that still runs
+        // (this process, and process 1), whose temporaries must survive; unrelated files are never touched.
+        int deadPid;
+        using (var child = System.Diagnostics.Process.Start("true")!)
+        {
+            child.WaitForExit();
+            deadPid = child.Id;
+        }
+        string dead = dir.WriteText($".ckpt.bin.{deadPid}-0011aabbccdd.tmp", "partial");
+        string ours = dir.WriteText($".ckpt.bin.{Environment.ProcessId}-0011aabbccdd.tmp", "in progress");
+        string alive = dir.WriteText(".ckpt.bin.1-0011aabbccdd.tmp", "in progress");
+        string other = dir.WriteText($".other.bin.{deadPid}-0011aabbccdd.tmp", "someone else's");
+        string odd = dir.WriteText(".ckpt.bin.notapid.tmp", "not ours");
+
+        AtomicFile.WriteAllText(p, "new\n");
+
+        Assert.Equal("new\n", File.ReadAllText(p));
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(ours) && File.Exists(alive) && File.Exists(other) && File.Exists(odd));
+    }
+
+    [Fact]
     public void AtomicWriteFailureWithoutAnOldFileLeavesNothing()
     {
         using var dir = new TempDir();

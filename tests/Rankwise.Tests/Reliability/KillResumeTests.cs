@@ -127,5 +127,7 @@ public class KillResumeTests
         Assert.Equal(Steps, CheckpointStep(File.ReadAllBytes(checkpoint)));
         var sidecar = JsonDocument.Parse(File.ReadAllText(dir.File("sorter.json"))).RootElement;
         Assert.Equal(Steps, sidecar.GetProperty("training").GetProperty("steps").GetInt64());
+        // The resumed run's writes removed any temporary file the killed process left behind.
+        Assert.Empty(Directory.GetFiles(dir.Path, ".*.tmp"));
     }
 }
