@@ -39,7 +39,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            var error = OneLine(first.Message) + Suggestion(parse);
+            var error = ValueError(first) ?? OneLine(first.Message) + Suggestion(parse);
             stderr.WriteLine($"rankwise: error: {error} (see '{("rankwise " + CommandPath(parse)).Trim()} --help')");
             return ExitCodes.Usage;
         }
@@ -95,6 +95,39 @@ public static class CliApp
             if (NameSuggestions.Closest(token, known) is { } best)
                 return $" (did you mean '{best}'?)";
         return "";
+    }
+
+    /// <summary>
+    /// "--method: 'spearmn' is not one of 'pearson', 'spearman', … (did you mean 'spearman'?)" for a value outside an
+    /// option's accepted list, "--resamples: 'abc' is not an integer" for a number that does not parse; null for other errors.
+    /// </summary>
+    private static string? ValueError(System.CommandLine.Parsing.ParseError error)
+    {
+        var optionResult = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o,
+            _ => null,
+        };
+        if (optionResult is null)
+            return null;
+        var allowed = optionResult.Option.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty)
+            .Select(c => c.Label).ToList();
+        if (allowed.Count == 0)
+        {
+            var type = Nullable.GetUnderlyingType(optionResult.Option.ValueType) ?? optionResult.Option.ValueType;
+            string? kind = type == typeof(int) || type == typeof(long) ? "an integer" : type == typeof(double) || type == typeof(float) ? "a number" : null;
+            var token = optionResult.Tokens.Select(t => t.Value).FirstOrDefault();
+            bool parses = token is not null && (kind == "an integer"
+                ? long.TryParse(token, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _)
+                : double.TryParse(token, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+            return kind is null || token is null || parses ? null : $"{optionResult.Option.Name}: '{token}' is not {kind}";
+        }
+        var bad = optionResult.Tokens.Select(t => t.Value).FirstOrDefault(v => !allowed.Contains(v));
+        if (bad is null)
+            return null;
+        string hint = NameSuggestions.Closest(bad, allowed) is { } best ? $" (did you mean '{best}'?)" : "";
+        return $"{optionResult.Option.Name}: '{bad}' is not one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}{hint}";
     }
 
     private static string OneLine(string message) =>
