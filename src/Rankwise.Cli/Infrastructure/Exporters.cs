@@ -94,12 +94,20 @@ public static class Exporters
         foreach (var t in output.Tables)
         {
             var table = new Table().Border(TableBorder.Rounded);
-            if (t.Title is not null)
-                table.Title(Markup.Escape(t.Title));
             foreach (var c in t.Columns)
                 table.AddColumn(new TableColumn(Markup.Escape(c)));
             foreach (var row in t.Rows)
                 table.AddRow(row.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(FormatCell(c, compact: true))).ToArray());
+            if (t.Title is not null)
+            {
+                // Spectre cuts a title to the table's width: a title wider than its table goes on a line of its own.
+                var width = ((Spectre.Console.Rendering.IRenderable)table)
+                    .Measure(Spectre.Console.Rendering.RenderOptions.Create(console, console.Profile.Capabilities), console.Profile.Width).Max;
+                if (t.Title.Length <= width)
+                    table.Title(Markup.Escape(t.Title));
+                else
+                    console.Write(new Text(t.Title + "\n", new Style(decoration: Decoration.Bold)));
+            }
             console.Write(table);
         }
         foreach (var note in output.Notes)
