@@ -17,7 +17,16 @@ public static class CliApp
     {
         NativeEnvironment.ApplyDefaults();
         using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        int interrupts = 0;
+        // The first Ctrl+C asks the command to stop at its next cancellation check (exit 130, no partial output); a
+        // second one, for a step that does not check often, lets the signal end the process at once.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (Interlocked.Increment(ref interrupts) > 1)
+                return;
+            e.Cancel = true;
+            cts.Cancel();
+        };
         Console.CancelKeyPress += onCancel;
         try
         {
