@@ -105,6 +105,8 @@ public static class CorrelateCommand
                         Progress = progress,
                     }, context.Cancellation)),
             };
+            foreach (var warning in result.Warnings)
+                context.Error.WriteLine("warning: " + string.Join(' ', warning.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)));
             var output = ToOutput(result);
             if (parse.GetValue(GlobalOptions.Report) is not null)   // the plots rank every pair: only when a report is asked for
                 AddFigures(output, xs, ys, result, boot, parse.GetValue(x)!, parse.GetValue(y)!);
@@ -144,7 +146,11 @@ public static class CorrelateCommand
         _ => CorrelationMethod.Spearman,
     };
 
-    /// <summary>The JSON/table form of a correlation result (also used by other commands).</summary>
+    /// <summary>
+    /// The JSON/table form of a correlation result. The JSON object has exactly the keys <c>method</c>, <c>n</c>,
+    /// <c>statistic</c>, <c>pvalue</c>, <c>alternative</c> and <c>ci</c> (<c>null</c> or <c>{method, level, low, high}</c>);
+    /// the result's warnings are notes under the table (the command also prints them on standard error).
+    /// </summary>
     public static CommandOutput ToOutput(CorrelationResult r)
     {
         var ci = r.ConfidenceInterval;
@@ -162,7 +168,6 @@ public static class CorrelateCommand
                 ["low"] = Exporters.Number(ci.Low),
                 ["high"] = Exporters.Number(ci.High),
             },
-            ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
         };
         var output = new CommandOutput(json);
         var table = new ResultTable(null, ["method", "n", "statistic", "pvalue", "alternative", "ci_method", "ci_level", "ci_low", "ci_high"]);

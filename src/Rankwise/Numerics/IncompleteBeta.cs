@@ -12,6 +12,20 @@ namespace Rankwise.Numerics;
 /// Significant digit computation of the incomplete beta function ratios", ACM TOMS 18, 1992);
 /// the remaining factor is the classical continued fraction (Abramowitz &amp; Stegun 26.5.8)
 /// evaluated by the modified Lentz method on the side of the mean where it converges quickly.
+/// <para>
+/// Why not Math.NET Numerics 5.0.0's <c>SpecialFunctions.BetaRegularized</c> (behind its
+/// <c>Distributions.Beta.CDF</c> and <c>StudentT.CDF</c>)? Measured against the scipy 1.10 goldens in
+/// <c>tests/ReferenceData/stats/stats_reference.json</c> at the tests' tolerance (1e-12 relative or 1e-14
+/// absolute), it misses 2 of 138 Spearman p-values (worst 1.8e-12 relative: n = 150, ρ = 0.1243, one-sided,
+/// 0.06476898226782718 against scipy's 0.0647689822677082; also n = 250, ρ = 0.1003, 1.1e-12), 57 of 169
+/// Student t CDF reference values (worst 8.8e-9 relative at ν = 10⁶, t = −0.001, because it forms 1 − x
+/// itself) and 39 of 130 Pearson tail values even when handed the small tail directly (worst 5.0e-12 at
+/// n = 101, r = 0.999; through <c>1 − Beta.CDF</c> the tail 5.8e-22 at n = 17, r = 0.999 comes out as 0).
+/// Its prefactor is exp(lnΓ(a + b) − lnΓ(a) − lnΓ(b) + a ln x + b ln(1 − x)) with Lanczos log-gammas, whose
+/// large cancelling terms cost digits as the shape parameters grow; this class cancels them analytically and
+/// takes y = 1 − x from the caller. (Its 105 Pearson golden p-values alone would pass: worst 3.0e-13.)
+/// Math.NET stays in use where it meets the bar: erfc, the normal distribution and its inverse.
+/// </para>
 /// </remarks>
 internal static class IncompleteBeta
 {

@@ -1,3 +1,5 @@
+using MathNet.Numerics;
+
 namespace Rankwise.Numerics;
 
 /// <summary>
@@ -7,6 +9,15 @@ namespace Rankwise.Numerics;
 /// analytically (DiDonato &amp; Morris, ACM TOMS 708, 1992), which is what keeps the incomplete beta
 /// prefactor accurate to a few ulps for large shape parameters.
 /// </summary>
+/// <remarks>
+/// Math.NET Numerics has no Stirling remainder (its <c>GammaLn</c> is a Lanczos approximation, so
+/// lnΓ(a + b) − lnΓ(a) − lnΓ(b) cannot be cancelled analytically with it), and its <c>Gamma</c> is less accurate
+/// than the exact products used here: measured against 40-digit mpmath, 1.6e-13 relative error at Γ(27.5) and
+/// 2.0e-13 at Γ(49.5), against ≤ 3e-15 for <see cref="Gamma"/> (which <see cref="IncompleteBeta"/> needs only for
+/// shape parameters below 16). With Math.NET's <c>Gamma</c> in its place the golden p-values still pass at 1e-12,
+/// but Γ's own error would grow from ≤ 3e-15 to up to 1e-13 (Γ(13.46)) in that range, so the exact products stay.
+/// <see cref="Log1p"/> is Math.NET's.
+/// </remarks>
 internal static class LogGamma
 {
     internal const double LnSqrt2Pi = 0.91893853320467274178032973640562;
@@ -63,13 +74,12 @@ internal static class LogGamma
         return stirling / shift;
     }
 
-    /// <summary>ln(1 + x), accurate also for small |x| (the ratio trick of Goldberg, 1991).</summary>
-    internal static double Log1p(double x)
-    {
-        double u = 1 + x;
-        if (u == 1) return x;
-        return Math.Log(u) * x / (u - 1);
-    }
+    /// <summary>
+    /// ln(1 + x), accurate also for small |x|: Math.NET's <c>SpecialFunctions.Log1p</c> (within 2.5e-16 relative
+    /// of 40-digit mpmath for −0.99 ≤ x ≤ 5 down to |x| = 1e-20; .NET's <c>double.LogP1</c> is ln(x + 1) and
+    /// loses up to all digits there).
+    /// </summary>
+    internal static double Log1p(double x) => SpecialFunctions.Log1p(x);
 
     /// <summary><c>e − ln(1 + e)</c> for e &gt; −1, accurate also for small |e|.</summary>
     internal static double Rlog1(double e)

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using Rankwise.Correlation;
 using Rankwise.IO;
 
 namespace Rankwise.Tests.Cli;
@@ -57,9 +60,148 @@ public class CorrelateCommandTests
     {
         using var dir = new TempDir();
         var csv = dir.File("c.csv", "a,b\n1,5\n1,6\n1,7\n");
-        var json = CliRunner.Json("correlate", csv + ":a", csv + ":b");
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("statistic").ValueKind);
-        Assert.True(json.GetProperty("warnings").GetArrayLength() > 0);
+        var (code, stdout, err) = CliRunner.Run("correlate", csv + ":a", csv + ":b", "--format", "json");
+        Assert.Equal(0, code);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("statistic").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("pvalue").ValueKind);
+        Assert.False(json.TryGetProperty("warnings", out _));
+        var line = Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.StartsWith("warning: ", line);
+        Assert.Contains("constant", line);
+    }
+
+    [Theory]
+    [InlineData("table")]
+    [InlineData("csv")]
+    [InlineData("markdown")]
+    public void WarningsGoToStandardErrorInEveryFormat(string format)
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("c.csv", "a,b\n1,5\n1,6\n1,7\n");
+        var (code, stdout, err) = CliRunner.Run("correlate", csv + ":a", csv + ":b", "--format", format);
+        Assert.Equal(0, code);
+        Assert.StartsWith("warning: ", Assert.Single(err.TrimEnd().Split('\n')));
+        Assert.DoesNotContain("warning:", stdout);
+        if (format != "csv")
+            Assert.Contains("constant", stdout);   // the table formats still show it as a note under the table
+        else
+            Assert.Equal(2, stdout.TrimEnd().Split('\n').Length);
+    }
+
+    [Fact]
+    public void JsonHasExactlyTheDocumentedKeys()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("r.csv", File.ReadAllText(ExampleRatings));
+        string[] without = ["alternative", "ci", "method", "n", "pvalue", "statistic"];   // sorted, as Keys returns them
+        string[] interval = ["high", "level", "low", "method"];
+
+        var plain = CliRunner.Json("correlate", csv + ":human", csv + ":model");
+        Assert.Equal(without, Keys(plain));
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("ci").ValueKind);
+        Assert.Equal(JsonValueKind.Number, plain.GetProperty("statistic").ValueKind);
+        Assert.Equal(JsonValueKind.Number, plain.GetProperty("pvalue").ValueKind);
+        Assert.Equal(JsonValueKind.Number, plain.GetProperty("n").ValueKind);
+
+        foreach (string[] ci in (string[][])[["--method", "pearson", "--ci", "fisher"], ["--ci", "percentile", "--resamples", "99", "--seed", "1"]])
+        {
+            var withCi = CliRunner.Json(["correlate", csv + ":human", csv + ":model", .. ci]);
+            Assert.Equal(without, Keys(withCi));
+            var c = withCi.GetProperty("ci");
+            Assert.Equal(JsonValueKind.Object, c.ValueKind);
+            Assert.Equal(interval, Keys(c));
+            foreach (var key in new[] { "level", "low", "high" })
+                Assert.Equal(JsonValueKind.Number, c.GetProperty(key).ValueKind);
+        }
+    }
+
+    [Fact]
+    public void OneSidedAlternativesMatchTheLibraryAndAddUpToOne()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("r.csv", File.ReadAllText(ExampleRatings));
+        var xs = ArrayReader.ReadVector<double>(csv + ":human");
+        var ys = ArrayReader.ReadVector<double>(csv + ":model");
+        var p = new Dictionary<string, double>();
+        foreach (var (name, alternative) in new[] { ("less", Alternative.Less), ("greater", Alternative.Greater), ("two-sided", Alternative.TwoSided) })
+        {
+            var json = CliRunner.Json("correlate", csv + ":human", csv + ":model", "--method", "pearson", "--alternative", name);
+            var expected = PearsonCorrelation.Compute(xs, ys, alternative);
+            Assert.Equal(name, json.GetProperty("alternative").GetString());
+            Assert.Equal(expected.Statistic, json.GetProperty("statistic").GetDouble());
+            Assert.Equal(expected.PValue, json.GetProperty("pvalue").GetDouble());
+            p[name] = expected.PValue;
+        }
+        // Pearson's null distribution is continuous: P(R <= r) + P(R >= r) = 1; r > 0 here, so "greater" is the small tail.
+        Assert.Equal(1.0, p["less"] + p["greater"], 1e-12);
+        Assert.True(p["greater"] < 1e-6);
+        Assert.Equal(2 * p["greater"], p["two-sided"], 1e-15);
+
+        // Spearman through the CLI: the same p-values as the library for each alternative.
+        foreach (var (name, alternative) in new[] { ("less", Alternative.Less), ("greater", Alternative.Greater) })
+        {
+            var json = CliRunner.Json("correlate", csv + ":human", csv + ":model", "--method", "spearman", "--alternative", name);
+            Assert.Equal(SpearmanCorrelation.Compute(xs, ys, alternative).PValue, json.GetProperty("pvalue").GetDouble());
+        }
+    }
+
+    [Fact]
+    public void CsvIsAHeaderAndOneParseableRow()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("r.csv", File.ReadAllText(ExampleRatings));
+        var json = CliRunner.Json("correlate", csv + ":human", csv + ":model", "--method", "kendall");
+        var (code, stdout, err) = CliRunner.Run("correlate", csv + ":human", csv + ":model", "--method", "kendall", "--format", "csv");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("method,n,statistic,pvalue,alternative,ci_method,ci_level,ci_low,ci_high", lines[0]);
+        var cells = lines[1].Split(',');
+        Assert.Equal(9, cells.Length);
+        Assert.Equal("kendall", cells[0]);
+        Assert.Equal(60, long.Parse(cells[1], CultureInfo.InvariantCulture));
+        Assert.Equal(json.GetProperty("statistic").GetDouble(), double.Parse(cells[2], CultureInfo.InvariantCulture));
+        Assert.Equal(json.GetProperty("pvalue").GetDouble(), double.Parse(cells[3], CultureInfo.InvariantCulture));
+        Assert.Equal("two-sided", cells[4]);
+        Assert.All(cells[5..], c => Assert.Equal("", c));
+    }
+
+    [Fact]
+    public void TableShowsTheStatistic()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("r.csv", File.ReadAllText(ExampleRatings));
+        var rho = SpearmanCorrelation.Compute(ArrayReader.ReadVector<double>(csv + ":human"), ArrayReader.ReadVector<double>(csv + ":model")).Statistic;
+        var (code, stdout, err) = CliRunner.Run("correlate", csv + ":human", csv + ":model", "--format", "table");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Contains(rho.ToString("0.######", CultureInfo.InvariantCulture), stdout);
+        Assert.Contains("spearman", stdout);
+    }
+
+    [Theory]
+    [InlineData("percentile")]
+    [InlineData("basic")]
+    [InlineData("bca")]
+    public void BootstrapIntervalsHonourLevelAndSeed(string method)
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("r.csv", File.ReadAllText(ExampleRatings));
+        string[] args = ["correlate", csv + ":human", csv + ":model", "--ci", method, "--confidence", "0.9", "--resamples", "999", "--seed", "1", "--format", "json"];
+        var first = CliRunner.Run(args);
+        var second = CliRunner.Run(args);
+        Assert.Equal(0, first.Code);
+        Assert.Equal(first.Out, second.Out);
+        var json = JsonDocument.Parse(first.Out).RootElement;
+        var ci = json.GetProperty("ci");
+        Assert.Equal(method, ci.GetProperty("method").GetString());
+        Assert.Equal(0.9, ci.GetProperty("level").GetDouble());
+        double statistic = json.GetProperty("statistic").GetDouble();
+        Assert.True(statistic > 0.5, $"rho {statistic}: the example ratings are clearly correlated");
+        Assert.True(ci.GetProperty("low").GetDouble() < statistic && statistic < ci.GetProperty("high").GetDouble(), first.Out);
+        Assert.True(ci.GetProperty("low").GetDouble() > 0, first.Out);
     }
 
     [Fact]
@@ -80,11 +222,21 @@ public class CorrelateCommandTests
         Assert.Single(err.TrimEnd().Split('\n'));
     }
 
-    [Fact]
-    public void FisherIntervalForSpearmanIsUsageError()
+    [Theory]
+    [InlineData("spearman")]
+    [InlineData("kendall")]
+    [InlineData("kendall-c")]
+    [InlineData("weighted-tau")]
+    [InlineData("somers-d")]
+    public void FisherIntervalForOtherMethodsIsUsageError(string method)
     {
-        var (code, _, _) = CliRunner.Run("correlate", "a.npy", "b.npy", "--method", "spearman", "--ci", "fisher");
+        using var dir = new TempDir();
+        var csv = dir.File("r.csv", File.ReadAllText(ExampleRatings));
+        var (code, stdout, err) = CliRunner.Run("correlate", csv + ":human", csv + ":model", "--method", method, "--ci", "fisher", "--format", "json");
         Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.StartsWith("rankwise: error: --ci fisher", line);
     }
 
     [Fact]
@@ -127,6 +279,8 @@ public class CorrelateCommandTests
         Assert.Equal("", stdout);
         Assert.Contains("\"spearman\"", File.ReadAllText(outFile));
     }
+
+    private static string[] Keys(JsonElement o) => o.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
 
     private static string ExampleRatings => Path.Combine(AppContext.BaseDirectory, "examples", "ratings.csv");
 }
