@@ -478,6 +478,11 @@ def check(group, name, ok, detail=""):
     record(group, name, bool(ok), detail)
 
 
+def warnings_of(r):
+    """The `warning: ...` lines correlate writes to stderr (the JSON object has no warnings key)."""
+    return [line[len("warning: "):] for line in r.err.splitlines() if line.startswith("warning: ")]
+
+
 def group_numerics():
     g = "numerics"
     methods = ["pearson", "spearman", "kendall", "kendall-c", "weighted-tau", "somers-d"]
@@ -485,16 +490,16 @@ def group_numerics():
     ramp = save_to("ramp.npy", np.arange(50.0))
     for m in methods:
         r, j = correlate(const, ramp, "--method", m)
-        check(g, f"constant x, {m}: NaN + warning", r.code == 0 and j["statistic"] is None and any("constant" in w for w in j["warnings"]),
+        check(g, f"constant x, {m}: NaN + warning", r.code == 0 and j["statistic"] is None and any("constant" in w for w in warnings_of(r)),
               r.err or r.out[:200])
         r, j = correlate(const, const, "--method", m)
-        check(g, f"all ties, {m}: NaN + warning", r.code == 0 and j["statistic"] is None and j["warnings"], r.err or r.out[:200])
+        check(g, f"all ties, {m}: NaN + warning", r.code == 0 and j["statistic"] is None and warnings_of(r), r.err or r.out[:200])
     for n in range(4):
         x = save_to(f"n{n}x.npy", np.array([1.0, 2.0, 3.0][:n]))
         y = save_to(f"n{n}y.npy", np.array([2.0, 1.0, 3.0][:n]))
         for m in methods:
             r, j = correlate(x, y, "--method", m)
-            ok = r.code == 0 and (n >= 2 or (j["statistic"] is None and j["warnings"])) and j["n"] == n
+            ok = r.code == 0 and (n >= 2 or (j["statistic"] is None and warnings_of(r))) and j["n"] == n
             if ok and n >= 2 and j["statistic"] is not None:
                 ok = -1 <= j["statistic"] <= 1 and (j["pvalue"] is None or 0 <= j["pvalue"] <= 1)
             check(g, f"n={n}, {m}", ok, r.err or r.out[:200])
@@ -527,7 +532,7 @@ def group_numerics():
         for policy in ("propagate", "omit", "raise"):
             r, j = correlate(xi, yi, "--method", m, "--nan-policy", policy)
             if m == "pearson":
-                ok = r.code == 0 and j["statistic"] is None and any("infinite" in w for w in j["warnings"])
+                ok = r.code == 0 and j["statistic"] is None and any("infinite" in w for w in warnings_of(r))
             else:
                 _, jf = correlate(xf, yi, "--method", m)
                 ok = r.code == 0 and jf is not None and j["n"] == 7 and j["statistic"] == jf["statistic"] and j["pvalue"] == jf["pvalue"]
