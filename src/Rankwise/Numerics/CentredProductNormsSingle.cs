@@ -70,7 +70,7 @@ internal static unsafe class CentredProductNormsSingle
             cyy = AllocDouble((long)ldy * ldy);
             long blockFloats = (long)(ldx + ldy) * BlockRows;
             packed = (float*)NativeMemory.AlignedAlloc((nuint)(2 * blockFloats * sizeof(float)), 64);
-            var work = TileBlocks(panelsX, panelsY);
+            var work = TileColumns(panelsX, panelsY);
             long blocks = (n + BlockRows - 1) / BlockRows;
             // Iteration b multiplies block b (if any) and packs block b + 1 (if any) into the other buffer.
             for (long b = -1; b < blocks; b++)
@@ -110,30 +110,21 @@ internal static unsafe class CentredProductNormsSingle
     /// <summary>Row slices per matrix that one block is packed in.</summary>
     private const int PackSlices = 8;
 
-    /// <summary>Tile rows and tile columns of one work item: a block of C whose panels of both operands stay in L2.</summary>
-    private const int ItemRows = 8, ItemColumns = 16;
+    /// <summary>Product (0: XᵀY, 1: XᵀX, 2: YᵀY) and column panel of one work item: a column of 16 × 16 tiles.</summary>
+    private readonly record struct TileColumn(byte Product, int Panel);
 
-    /// <summary>
-    /// One work item: product (0: XᵀY, 1: XᵀX, 2: YᵀY), first tile row and first tile column of a block of at most
-    /// <see cref="ItemRows"/> × <see cref="ItemColumns"/> 16 × 16 tiles.
-    /// </summary>
-    private readonly record struct TileBlock(byte Product, int Row, int Column);
-
-    /// <summary>Work items of one block iteration (for the self-products only blocks touching the upper triangle).</summary>
-    private static TileBlock[] TileBlocks(int panelsX, int panelsY)
+    /// <summary>Work items of one block; the triangular ones largest first so the loop ends on small items.</summary>
+    private static TileColumn[] TileColumns(int panelsX, int panelsY)
     {
-        var items = new List<TileBlock>();
-        void Add(byte product, int rowPanels, int columnPanels, bool symmetric)
-        {
-            for (int i = 0; i < rowPanels; i += ItemRows)
-                for (int j = 0; j < columnPanels; j += ItemColumns)
-                    if (!symmetric || j + ItemColumns > i)
-                        items.Add(new TileBlock(product, i, j));
-        }
-        Add(0, panelsX, panelsY, symmetric: false);
-        Add(1, panelsX, panelsX, symmetric: true);
-        Add(2, panelsY, panelsY, symmetric: true);
-        return items.ToArray();
+        var items = new TileColumn[panelsY + panelsX + panelsY];
+        int k = 0;
+        for (int j = 0; j < panelsY; j++)
+            items[k++] = new TileColumn(0, j);
+        for (int j = panelsX - 1; j >= 0; j--)
+            items[k++] = new TileColumn(1, j);
+        for (int j = panelsY - 1; j >= 0; j--)
+            items[k++] = new TileColumn(2, j);
+        return items;
     }
 
     /// <summary>Pointers and sizes of one block iteration, shared by its work items.</summary>
@@ -151,34 +142,29 @@ internal static unsafe class CentredProductNormsSingle
                 PackRows(y, dy, nextStart, nextRows, meanY, next + (long)ldx * nextRows, r0, r1);
         }
 
-        /// <summary>Multiplies the current block into one block of tiles (B panel outer, so it is reused from L1).</summary>
-        public void Multiply(TileBlock item)
+        /// <summary>Multiplies the current block into one column of tiles.</summary>
+        public void Multiply(TileColumn column)
         {
             int ldy = (dy + Panel - 1) / Panel * Panel;
             float* px = current, py = current + (long)ldx * rows;
-            float* a = item.Product == 2 ? py : px;
-            float* b = item.Product == 1 ? px : py;
-            double* c = item.Product switch { 0 => cxy, 1 => cxx, _ => cyy };
-            int ldc = item.Product == 1 ? ldx : ldy;
-            int rowPanels = (item.Product == 2 ? ldy : ldx) / Panel, columnPanels = (item.Product == 1 ? ldx : ldy) / Panel;
-            int rowEnd = Math.Min(rowPanels, item.Row + ItemRows), columnEnd = Math.Min(columnPanels, item.Column + ItemColumns);
+            float* a = column.Product == 2 ? py : px;
+            float* b = column.Product == 1 ? px : py;
+            double* c = column.Product switch { 0 => cxy, 1 => cxx, _ => cyy };
+            int ldc = column.Product == 1 ? ldx : ldy;
+            int tiles = column.Product == 0 ? ldx / Panel : column.Panel + 1;
+            float* panelB = b + (long)column.Panel * rows * Panel;
             float* tile = stackalloc float[Panel * Panel];
-            for (int j = item.Column; j < columnEnd; j++)
+            for (int i = 0; i < tiles; i++)
             {
-                float* panelB = b + (long)j * rows * Panel;
-                int last = item.Product == 0 ? rowEnd : Math.Min(rowEnd, j + 1);
-                for (int i = item.Row; i < last; i++)
+                double* target = c + (long)i * Panel * ldc + column.Panel * Panel;
+                for (int r = 0; r < Panel; r++)
                 {
-                    double* target = c + (long)i * Panel * ldc + j * Panel;
-                    for (int r = 0; r < Panel; r++)
-                    {
-                        byte* line = (byte*)(target + (long)r * ldc);
-                        Sse.Prefetch0(line);
-                        Sse.Prefetch0(line + 64);
-                    }
-                    MultiplyTile(rows, a + (long)i * rows * Panel, panelB, tile);
-                    AddTile(tile, target, ldc);
+                    byte* line = (byte*)(target + (long)r * ldc);
+                    Sse.Prefetch0(line);
+                    Sse.Prefetch0(line + 64);
                 }
+                MultiplyTile(rows, a + (long)i * rows * Panel, panelB, tile);
+                AddTile(tile, target, ldc);
             }
         }
     }
