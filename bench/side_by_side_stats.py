@@ -8,7 +8,7 @@ Generates the data once under bench/data/ (not committed), then times
   * function level: scipy.stats.{spearmanr,kendalltau,rankdata} vs Rankwise's library calls
     (bench/Rankwise.Bench `time` mode: loads the .npy files, then times only the call; best of R runs);
   * command level: a python process that loads .npy, computes and prints JSON vs `rankwise correlate ... --format json`
-    (whole process wall time, file in, JSON out).
+    (whole process wall time, file in, JSON out), and rankdata to a .npy file vs `rankwise rank X --out ranks.npy`.
 Prints one table with the ratio scipy / Rankwise (> 1 means Rankwise is faster). Quote ratios, not absolute times.
 """
 import json
@@ -92,7 +92,15 @@ def main():
         "print(json.dumps({'statistic': float(r[0]), 'pvalue': float(r[1])}))", a, b]
     rw_cmd = lambda method, a, b: ["dotnet", CLI_DLL, "correlate", a, b, "--method", method, "--format", "json"]
     add(f"command spearman n={n_sp:.0e}", wall(py_cmd("spearmanr", xs, ys)), wall(rw_cmd("spearman", xs, ys)))
+    add(f"command spearman n={n_sp:.0e} 2-decimal ties", wall(py_cmd("spearmanr", xr, yr)), wall(rw_cmd("spearman", xr, yr)))
     add(f"command kendall n={n_kt:.0e}", wall(py_cmd("kendalltau", xk, yk)), wall(rw_cmd("kendall", xk, yk)))
+    ranks_py = os.path.join(DATA, "ranks_scipy.npy")
+    ranks_rw = os.path.join(DATA, "ranks_rankwise.npy")
+    py_rank = [sys.executable, "-c",
+               "import sys, numpy as np, scipy.stats as st; np.save(sys.argv[2], st.rankdata(np.load(sys.argv[1])))", xs, ranks_py]
+    rw_rank = ["dotnet", CLI_DLL, "rank", xs, "--out", ranks_rw]
+    add(f"command rankdata n={n_sp:.0e} (.npy in, .npy out)", wall(py_rank), wall(rw_rank))
+    assert np.array_equal(np.load(ranks_py), np.load(ranks_rw)), "rank files differ"
 
     print()
     print("| case | scipy (s) | Rankwise (s) | ratio |")
