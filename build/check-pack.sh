@@ -61,4 +61,39 @@ echo "$got"
 echo "== rankwise demo --quick --out $work/demo"
 "$work/tools/rankwise" demo --quick --out "$work/demo" --quiet | tail -n 3 || fail "rankwise demo"
 [ -s "$work/demo/report.html" ] && [ -s "$work/demo/report.json" ] || fail "the demo wrote no report"
+echo "== Rankwise.Torch leaves the libtorch backend to the application and carries the Debian 12 fix"
+nuspec="$(unzip -p "$out/Rankwise.Torch.$version.nupkg" Rankwise.Torch.nuspec)"
+grep -q 'id="TorchSharp" version="0.107.0"' <<<"$nuspec" || fail "Rankwise.Torch does not depend on TorchSharp 0.107.0"
+if grep -q 'id="TorchSharp-cpu"' <<<"$nuspec"; then fail "Rankwise.Torch still depends on TorchSharp-cpu"; fi
+unzip -l "$out/Rankwise.Torch.$version.nupkg" | grep -q " buildTransitive/Rankwise.Torch.targets$" || fail "Rankwise.Torch has no buildTransitive targets"
+
+echo "== a consumer project outside the repository: Rankwise.Torch + TorchSharp-cpu from packages, linear CKA"
+# Its own packages folder, so a stale cached Rankwise.Torch of the same version is never used; the machine's global
+# packages folder serves as a local feed for TorchSharp-cpu and libtorch.
+mkdir -p "$work/consumer"
+cat > "$work/consumer/consumer.csproj" <<CSPROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <RestorePackagesPath>$work/packages</RestorePackagesPath>
+    <RestoreSources>$out;$HOME/.nuget/packages</RestoreSources>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Rankwise.Torch" Version="$version" />
+    <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+  </ItemGroup>
+</Project>
+CSPROJ
+cat > "$work/consumer/Program.cs" <<'CS'
+using static TorchSharp.torch;
+var g = new Generator(1);
+var x = randn(200, 10, dtype: ScalarType.Float64, generator: g);
+var y = x.matmul(randn(10, 10, dtype: ScalarType.Float64, generator: g)) + randn(200, 10, dtype: ScalarType.Float64, generator: g);
+System.Console.WriteLine(Rankwise.Torch.Similarity.functional.linear_cka(x, y).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+CS
+cka="$(cd "$work/consumer" && dotnet run -c Release 2>&1 | tail -n 1)" || fail "consumer build/run: $cka"
+echo "consumer: linear CKA = $cka"
+[[ "$cka" =~ ^0\.[0-9]+$ ]] || fail "consumer printed '$cka'"
+
 echo "check-pack: OK ($(du -sh "$work/tools" | cut -f1) installed)"
