@@ -70,7 +70,7 @@ internal static class CkaKernels
 
     /// <summary>
     /// Biased linear CKA in feature space of float32 x [n, d_x], y [n, d_y] (not centred; all finite or NaN is returned):
-    /// on CPU with AVX-512 by the managed single-precision kernel <see cref="Rankwise.Numerics.CentredProductNormsSingle"/>
+    /// on CPU with AVX2 + FMA or AVX-512 by the managed single-precision kernel <see cref="Rankwise.Numerics.CentredProductNormsSingle"/>
     /// (float32 products over blocks of 512 rows, float64 sums), elsewhere by libtorch float32 block products summed in
     /// float64 after an exact two-pass centring.
     /// </summary>

@@ -25,7 +25,7 @@ namespace Rankwise.Torch.Similarity;
 /// Everything is computed in float64 on the inputs' device (float32 inputs are promoted exactly), after an exact
 /// two-pass centring, so a common offset of 1e8 costs no accuracy beyond the inputs' own representation error — except
 /// biased CKA in feature form on two float32 inputs under <see cref="CkaPrecision.Auto"/> (the default): there the
-/// d × d products are single-precision products over blocks of 512 rows (CPU with AVX-512: a managed kernel that centres
+/// d × d products are single-precision products over blocks of 512 rows (CPU with AVX2 or AVX-512: a managed kernel that centres
 /// while packing and uses the symmetry of the self-products; elsewhere libtorch's float32 matrix products), accumulated
 /// in float64 across blocks (relative error ≈ 1e−8 to 1e−6, within the inputs' own precision). Pass <see cref="CkaPrecision.Float64"/>
 /// for float64 products throughout.</para>

@@ -8,7 +8,7 @@ namespace Rankwise.Numerics;
 /// <summary>
 /// The three sums of squares behind biased linear CKA in feature space, ‖XcᵀYc‖²_F, ‖XcᵀXc‖²_F and ‖YcᵀYc‖²_F, for
 /// row-major float32 matrices x [n, d_x] and y [n, d_y] (Xc, Yc: column-centred), computed by a managed single-precision
-/// GEMM with AVX-512.
+/// GEMM with AVX-512 or AVX2 + FMA.
 /// </summary>
 /// <remarks>
 /// <para><b>Centring.</b> Column means are summed in float64 (one parallel pass); every element enters the products as
@@ -23,7 +23,11 @@ namespace Rankwise.Numerics;
 /// rows: relative error of order 10⁻⁸ on CKA (1.2·10⁻⁸ for n = 50,000, d = 1,024 Gaussians), below the float32 rounding
 /// of the inputs themselves. Non-finite input gives non-finite column means, reported as <c>false</c> from
 /// <see cref="TryCompute"/>.</para>
-/// <para>Requires <see cref="Avx512F"/> (<see cref="IsSupported"/>); callers fall back to another path elsewhere.</para>
+/// <para><b>Instruction sets.</b> With AVX-512F the 16 × 16 tile is sixteen 512-bit accumulators. With AVX2 + FMA only
+/// (16 registers of 256 bits) the same tile is computed in row groups of 6, 6 and 4 (twelve or eight accumulators each),
+/// so packing, block sizes and the order of every float32 and float64 addition are the same: both paths give
+/// bit-identical results. <see cref="IsSupported"/> says whether either runs here; callers fall back to another path
+/// elsewhere.</para>
 /// </remarks>
 internal static unsafe class CentredProductNormsSingle
 {
@@ -33,8 +37,14 @@ internal static unsafe class CentredProductNormsSingle
     /// <summary>Rows per single-precision block.</summary>
     internal const int BlockRows = 512;
 
-    /// <summary>Whether this machine runs the kernel (AVX-512F).</summary>
-    internal static bool IsSupported => Avx512F.IsSupported;
+    /// <summary>Whether this machine runs the kernel (AVX-512F, or AVX2 with FMA).</summary>
+    internal static bool IsSupported => Avx512F.IsSupported || (Avx2.IsSupported && Fma.IsSupported);
+
+    /// <summary>Whether this machine runs the AVX-512 tile (else the AVX2 row groups).</summary>
+    internal static bool HasWideTile => Avx512F.IsSupported;
+
+    /// <summary>Test switch: use the AVX2 row groups even where AVX-512 is available.</summary>
+    internal static readonly AsyncLocal<bool> ForceAvx2 = new();
 
     /// <summary>
     /// Computes ‖XcᵀYc‖²_F (<paramref name="cross"/>), ‖XcᵀXc‖²_F (<paramref name="selfX"/>) and ‖YcᵀYc‖²_F
@@ -45,7 +55,8 @@ internal static unsafe class CentredProductNormsSingle
         int maxThreads = 0)
     {
         if (!IsSupported)
-            throw new PlatformNotSupportedException("CentredProductNormsSingle needs AVX-512F");
+            throw new PlatformNotSupportedException("CentredProductNormsSingle needs AVX-512F or AVX2 with FMA");
+        bool wide = HasWideTile && !ForceAvx2.Value;
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1L);
         ArgumentOutOfRangeException.ThrowIfLessThan(dx, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dy, 1);
@@ -82,7 +93,7 @@ internal static unsafe class CentredProductNormsSingle
                 int packItems = nextRows > 0 ? 2 * PackSlices : 0;
                 int multiplyItems = rows > 0 ? work.Length : 0;
                 long nextStart = (b + 1) * BlockRows;
-                var state = new BlockState(x, y, dx, dy, ldx, meanX, meanY, cxy, cxx, cyy, current, next, rows, nextRows, nextStart);
+                var state = new BlockState(x, y, dx, dy, ldx, meanX, meanY, cxy, cxx, cyy, current, next, rows, nextRows, nextStart, wide);
                 Parallel.For(0, packItems + multiplyItems, options, item =>
                 {
                     if (item < packItems)
@@ -129,7 +140,7 @@ internal static unsafe class CentredProductNormsSingle
 
     /// <summary>Pointers and sizes of one block iteration, shared by its work items.</summary>
     private readonly struct BlockState(float* x, float* y, int dx, int dy, int ldx, double* meanX, double* meanY,
-        double* cxy, double* cxx, double* cyy, float* current, float* next, int rows, int nextRows, long nextStart)
+        double* cxy, double* cxx, double* cyy, float* current, float* next, int rows, int nextRows, long nextStart, bool wide)
     {
         /// <summary>Centres one slice of the next block's rows into panels (items 0..7: x, 8..15: y).</summary>
         public void Pack(int item)
@@ -163,7 +174,10 @@ internal static unsafe class CentredProductNormsSingle
                     Sse.Prefetch0(line);
                     Sse.Prefetch0(line + 64);
                 }
-                MultiplyTile(rows, a + (long)i * rows * Panel, panelB, tile);
+                if (wide)
+                    MultiplyTile(rows, a + (long)i * rows * Panel, panelB, tile);
+                else
+                    MultiplyTileAvx2(rows, a + (long)i * rows * Panel, panelB, tile);
                 AddTile(tile, target, ldc);
             }
         }
@@ -182,11 +196,12 @@ internal static unsafe class CentredProductNormsSingle
             float* target = panels + (long)k * Panel;
             for (int j = 0; j < full; j += Panel)
             {
-                var v = Vector512.Load(row + j);
-                var lo = Avx512F.ConvertToVector512Double(v.GetLower()) - Vector512.Load(mean + j);
-                var hi = Avx512F.ConvertToVector512Double(v.GetUpper()) - Vector512.Load(mean + j + 8);
-                Vector512.Create(Avx512F.ConvertToVector256Single(lo), Avx512F.ConvertToVector256Single(hi))
-                    .Store(target + (long)(j / Panel) * rows * Panel);
+                float* panel = target + (long)(j / Panel) * rows * Panel;
+                for (int h = 0; h < Panel; h += 4)
+                {
+                    var centred = Avx.ConvertToVector256Double(Vector128.Load(row + j + h)) - Vector256.Load(mean + j + h);
+                    Avx.ConvertToVector128Single(centred).Store(panel + h);
+                }
             }
             if (full < d)
             {
@@ -231,15 +246,90 @@ internal static unsafe class CentredProductNormsSingle
         c12.Store(tile + 192); c13.Store(tile + 208); c14.Store(tile + 224); c15.Store(tile + 240);
     }
 
+    /// <summary>
+    /// The same tile with AVX2 + FMA: rows 0–5, 6–11 and 12–15 of the A panel in turn (twelve, twelve and eight 256-bit
+    /// accumulators), each against the whole B panel. Per element the products are added in the same order as in
+    /// <see cref="MultiplyTile"/>, so the tiles are bit-identical.
+    /// </summary>
+    private static void MultiplyTileAvx2(int rows, float* a, float* b, float* tile)
+    {
+        SixRows(rows, a, b, tile);
+        SixRows(rows, a + 6, b, tile + 6 * Panel);
+        FourRows(rows, a + 12, b, tile + 12 * Panel);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SixRows(int rows, float* a, float* b, float* tile)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int k = 0; k < rows; k++)
+        {
+            var lo = Vector256.Load(b);
+            var hi = Vector256.Load(b + 8);
+            var s = Vector256.Create(a[0]);
+            c00 = Fma.MultiplyAdd(s, lo, c00);
+            c01 = Fma.MultiplyAdd(s, hi, c01);
+            s = Vector256.Create(a[1]);
+            c10 = Fma.MultiplyAdd(s, lo, c10);
+            c11 = Fma.MultiplyAdd(s, hi, c11);
+            s = Vector256.Create(a[2]);
+            c20 = Fma.MultiplyAdd(s, lo, c20);
+            c21 = Fma.MultiplyAdd(s, hi, c21);
+            s = Vector256.Create(a[3]);
+            c30 = Fma.MultiplyAdd(s, lo, c30);
+            c31 = Fma.MultiplyAdd(s, hi, c31);
+            s = Vector256.Create(a[4]);
+            c40 = Fma.MultiplyAdd(s, lo, c40);
+            c41 = Fma.MultiplyAdd(s, hi, c41);
+            s = Vector256.Create(a[5]);
+            c50 = Fma.MultiplyAdd(s, lo, c50);
+            c51 = Fma.MultiplyAdd(s, hi, c51);
+            a += Panel;
+            b += Panel;
+        }
+        c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
+        c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
+        c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourRows(int rows, float* a, float* b, float* tile)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default;
+        for (int k = 0; k < rows; k++)
+        {
+            var lo = Vector256.Load(b);
+            var hi = Vector256.Load(b + 8);
+            var s = Vector256.Create(a[0]);
+            c00 = Fma.MultiplyAdd(s, lo, c00);
+            c01 = Fma.MultiplyAdd(s, hi, c01);
+            s = Vector256.Create(a[1]);
+            c10 = Fma.MultiplyAdd(s, lo, c10);
+            c11 = Fma.MultiplyAdd(s, hi, c11);
+            s = Vector256.Create(a[2]);
+            c20 = Fma.MultiplyAdd(s, lo, c20);
+            c21 = Fma.MultiplyAdd(s, hi, c21);
+            s = Vector256.Create(a[3]);
+            c30 = Fma.MultiplyAdd(s, lo, c30);
+            c31 = Fma.MultiplyAdd(s, hi, c31);
+            a += Panel;
+            b += Panel;
+        }
+        c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
+        c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
+    }
+
     /// <summary>Adds a float32 16 × 16 tile to float64 sums (row stride <paramref name="ldc"/>).</summary>
     private static void AddTile(float* tile, double* c, int ldc)
     {
         for (int i = 0; i < Panel; i++)
         {
-            var v = Vector512.Load(tile + i * Panel);
+            float* source = tile + i * Panel;
             double* row = c + (long)i * ldc;
-            (Vector512.Load(row) + Avx512F.ConvertToVector512Double(v.GetLower())).Store(row);
-            (Vector512.Load(row + 8) + Avx512F.ConvertToVector512Double(v.GetUpper())).Store(row + 8);
+            for (int h = 0; h < Panel; h += 4)
+                (Vector256.Load(row + h) + Avx.ConvertToVector256Double(Vector128.Load(source + h))).Store(row + h);
         }
     }
 
@@ -260,11 +350,8 @@ internal static unsafe class CentredProductNormsSingle
                     float* row = x + r * d;
                     int j = 0;
                     for (; j < full; j += 16)
-                    {
-                        var v = Vector512.Load(row + j);
-                        (Vector512.Load(sums + j) + Avx512F.ConvertToVector512Double(v.GetLower())).Store(sums + j);
-                        (Vector512.Load(sums + j + 8) + Avx512F.ConvertToVector512Double(v.GetUpper())).Store(sums + j + 8);
-                    }
+                        for (int h = 0; h < 16; h += 4)
+                            (Vector256.Load(sums + j + h) + Avx.ConvertToVector256Double(Vector128.Load(row + j + h))).Store(sums + j + h);
                     for (; j < d; j++)
                         sums[j] += row[j];
                 }

@@ -5,7 +5,8 @@ namespace Rankwise.Tests.Stats;
 /// <summary>
 /// The managed single-precision kernel behind linear CKA on float32 CPU inputs, against a float64 scalar reference over
 /// many shapes (tails of the 16-column panels and of the 512-row blocks), exactly on integer data, and for its NaN and
-/// threading behaviour. On machines without AVX-512 the kernel must refuse to run.
+/// threading behaviour, on both instruction-set paths (AVX-512 tile and AVX2 row groups), which must agree bit for bit.
+/// On machines without AVX2 + FMA the kernel must refuse to run.
 /// </summary>
 public sealed unsafe class CentredProductNormsSingleTests
 {
@@ -45,15 +46,26 @@ public sealed unsafe class CentredProductNormsSingleTests
         return total;
     }
 
-    private static (double Cross, double SelfX, double SelfY) Run(float[] x, float[] y, int n, int dx, int dy, int threads = 0)
+    private static (double Cross, double SelfX, double SelfY) Run(float[] x, float[] y, int n, int dx, int dy, int threads = 0, bool avx2 = false)
     {
-        fixed (float* px = x)
-        fixed (float* py = y)
+        CentredProductNormsSingle.ForceAvx2.Value = avx2;
+        try
         {
-            Assert.True(CentredProductNormsSingle.TryCompute(px, py, n, dx, dy, out double c, out double sx, out double sy, threads));
-            return (c, sx, sy);
+            fixed (float* px = x)
+            fixed (float* py = y)
+            {
+                Assert.True(CentredProductNormsSingle.TryCompute(px, py, n, dx, dy, out double c, out double sx, out double sy, threads));
+                return (c, sx, sy);
+            }
+        }
+        finally
+        {
+            CentredProductNormsSingle.ForceAvx2.Value = false;
         }
     }
+
+    /// <summary>Whether the requested path runs on this machine (the AVX-512 one needs AVX-512F).</summary>
+    private static bool Runs(bool avx2) => CentredProductNormsSingle.IsSupported && (avx2 || CentredProductNormsSingle.HasWideTile);
 
     private static float[] Gaussian(Random random, int count, double offset = 0)
     {
@@ -66,15 +78,23 @@ public sealed unsafe class CentredProductNormsSingleTests
         return a;
     }
 
-    public static TheoryData<int, int, int> Shapes() => new()
+    public static TheoryData<int, int, int, bool> Shapes()
     {
-        { 1, 1, 1 }, { 2, 3, 1 }, { 5, 16, 16 }, { 7, 17, 15 }, { 33, 1, 40 }, { 100, 31, 33 },
-        { 511, 16, 48 }, { 512, 20, 12 }, { 513, 8, 19 }, { 1100, 47, 64 }, { 1537, 65, 3 },
-    };
+        var data = new TheoryData<int, int, int, bool>();
+        int[][] shapes =
+        [
+            [1, 1, 1], [2, 3, 1], [5, 16, 16], [7, 17, 15], [33, 1, 40], [100, 31, 33],
+            [511, 16, 48], [512, 20, 12], [513, 8, 19], [1100, 47, 64], [1537, 65, 3],
+        ];
+        foreach (bool avx2 in new[] { false, true })
+            foreach (var s in shapes)
+                data.Add(s[0], s[1], s[2], avx2);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesTheFloat64ReferenceOverShapes(int n, int dx, int dy)
+    public void MatchesTheFloat64ReferenceOverShapes(int n, int dx, int dy, bool avx2)
     {
         var random = new Random(n * 1000 + dx * 31 + dy);
         float[] x = Gaussian(random, n * dx, offset: 3), y = Gaussian(random, n * dy, offset: -1);
@@ -88,8 +108,10 @@ public sealed unsafe class CentredProductNormsSingleTests
             }
             return;
         }
+        if (!Runs(avx2))
+            return;
         var expected = Reference(x, y, n, dx, dy);
-        var actual = Run(x, y, n, dx, dy);
+        var actual = Run(x, y, n, dx, dy, avx2: avx2);
         // n = 1: every centred value is exactly 0.
         if (n == 1)
         {
@@ -101,10 +123,12 @@ public sealed unsafe class CentredProductNormsSingleTests
         Assert.Equal(expected.SelfY, actual.SelfY, expected.SelfY * 2e-5);
     }
 
-    [Fact]
-    public void IsExactOnSmallIntegersWithZeroColumnMeans()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void IsExactOnSmallIntegersWithZeroColumnMeans(bool avx2)
     {
-        if (!CentredProductNormsSingle.IsSupported)
+        if (!Runs(avx2))
             return;
         // Columns of ±1, ±2 values paired so every column mean is exactly 0: centring is exact, every block sum is a
         // small integer (exact in float32) and the float64 sums of squares are exact integers too.
@@ -124,7 +148,20 @@ public sealed unsafe class CentredProductNormsSingleTests
         }
         float[] x = Build(dx), y = Build(dy);
         var expected = Reference(x, y, n, dx, dy);
-        Assert.Equal(expected, Run(x, y, n, dx, dy));
+        Assert.Equal(expected, Run(x, y, n, dx, dy, avx2: avx2));
+    }
+
+    [Theory]
+    [InlineData(3000, 70, 90)]
+    [InlineData(1025, 16, 33)]
+    [InlineData(77, 5, 200)]
+    public void BothInstructionSetPathsGiveTheSameBits(int n, int dx, int dy)
+    {
+        if (!Runs(avx2: false))
+            return;
+        var random = new Random(n + dx + dy);
+        float[] x = Gaussian(random, n * dx, offset: 2), y = Gaussian(random, n * dy, offset: -7);
+        Assert.Equal(Run(x, y, n, dx, dy), Run(x, y, n, dx, dy, avx2: true));
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public class PrecisionTests
         double exact = F.linear_cka(x, y, precision: CkaPrecision.Float64);
         double single = F.linear_cka(x, y);
         Assert.True(Math.Abs(single - exact) <= 1e-6 * exact, $"float32 blocks {single:R} vs float64 {exact:R}");
-        // The libtorch path (other devices, CPUs without AVX-512) meets the same bound.
+        // The libtorch path (other devices, CPUs without AVX2) meets the same bound.
         CkaKernels.ForceTorchSingle.Value = true;
         try
         {
