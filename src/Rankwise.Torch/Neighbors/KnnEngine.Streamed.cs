@@ -159,8 +159,8 @@ internal sealed unsafe partial class KnnEngine
                             c.CopyTo(info, zero, beta);
                             cj = c;
                         }
-                        tile.Scan(a, cj, (ptr, c0, width) =>
-                            ScanChunk(new ChunkTile(ptr, a.Start, a.Count, c0, width), state, _exclude, _threads, _parallel));
+                        tile.Scan(a, cj, (ptr, s0, rows, c0, width) =>
+                            ScanChunk(new ChunkTile(ptr, a.Start + s0, rows, c0, width), state, _exclude, _threads, _parallel));
                         ScoreSurvivors(a, cj, heaps, globalHeaps: true);
                         if (j > i)
                             ScoreSurvivors(cj, a, heaps, globalHeaps: true);
@@ -178,11 +178,12 @@ internal sealed unsafe partial class KnnEngine
                     else
                         failed[q] = !Proven(q, info[q], heaps.Values[(long)q * capacity], heaps.Counts[q] == capacity, complete);
                 });
+                // The heaps' memory is free before the widening passes allocate theirs (within the same bytes).
+                heaps.Dispose();
                 var retry = new List<int>();
                 for (int q = 0; q < n; q++)
                     if (failed[q])
                         retry.Add(q);
-                heaps.Dispose();
                 if (retry.Count > 0)
                     Widen(_data, retry, capacity, (long)n * capacity, a, c, tile);
             }
@@ -315,17 +316,17 @@ internal sealed unsafe partial class KnnEngine
         {
             float alpha = Alpha;
             float* beta = _metric == KnnMetric.Euclidean ? c.Beta - c.Start : null;
-            int rows = a.Count, capacity = heaps.Capacity;
-            tile.Scan(a, c, (ptr, c0, width) =>
+            int capacity = heaps.Capacity;
+            tile.Scan(a, c, (ptr, s0, rows, c0, width) =>
             {
                 int groups = Math.Clamp(rows / 32, 1, 4 * _threads);
                 Parallel.For(0, groups, _parallel, g =>
                 {
-                    int p0 = (int)((long)rows * g / groups), p1 = (int)((long)rows * (g + 1) / groups);
+                    int p0 = s0 + (int)((long)rows * g / groups), p1 = s0 + (int)((long)rows * (g + 1) / groups);
                     for (int p = p0; p < p1; p++)
                     {
                         int q = a.Id(p);
-                        float* row = ptr + (long)p * width - c0;
+                        float* row = ptr + (long)(p - s0) * width - c0;
                         long o = (long)p * capacity;
                         float* v = heaps.Values + o;
                         int* ix = heaps.Indices + o;
@@ -542,41 +543,51 @@ internal sealed unsafe partial class KnnEngine
             {
                 _s = s;
                 long b = s._blockRows;
-                _buffer = empty([Math.Min(b * b, Math.Max(1L << 21, 256 * b))], ScalarType.Float32, device: CPU);
+                _buffer = empty([Floats(b)], ScalarType.Float32, device: CPU);
                 fixed (byte* p = _buffer.bytes)
                     _ptr = (float*)p;
             }
 
-            /// <summary>Floats of the buffer, for <see cref="StreamingKnn.EstimatePeakBytes"/>: min(b², max(2²¹, 256b)).</summary>
-            public static long Floats(long blockRows) => Math.Min(blockRows * blockRows, Math.Max(1L << 21, 256 * blockRows));
+            /// <summary>Rows per product: the row groups of a block (1,024, the in-memory search's largest block).</summary>
+            public const int GroupRows = 1024;
+
+            /// <summary>Floats of the buffer: a group's rows × a chunk's columns ≤ min(b², 2²¹), as in <see cref="StreamingKnn.EstimatePeakBytes"/>.</summary>
+            public static long Floats(long blockRows) => Math.Min(blockRows * blockRows, 1L << 21);
 
             /// <summary>
-            /// For each chunk of columns of <paramref name="c"/>: the product of <paramref name="a"/>'s screening rows with
-            /// the chunk's (split by columns over the workers), then <paramref name="consume"/>(scores, first global column,
-            /// width) on the row-major [a.Count, width] scores.
+            /// For each row group of <paramref name="a"/> (at most <see cref="GroupRows"/> rows, as the in-memory search's
+            /// blocks) and each chunk of columns of <paramref name="c"/>: the product of the group's screening rows with the
+            /// chunk's (split by columns over the workers), then <paramref name="consume"/> on the row-major [rows, width]
+            /// scores. When <paramref name="c"/> is <paramref name="a"/> (a diagonal block), a group starting at row s0
+            /// gets only the columns ≥ s0, as in the in-memory symmetric search (the column pass covers the rest).
             /// </summary>
             public void Scan(Block a, Block c, ChunkConsumer consume)
             {
-                int rows = a.Count, cols = c.Count;
-                int chunk = Math.Min(cols, (int)Math.Clamp(((2L << 20) / rows) & ~31L, 256, Math.Max(256, cols)));
+                bool diagonal = ReferenceEquals(a, c);
                 using var scope = NewDisposeScope();
-                var left = a.Screen.narrow(0, 0, rows);
-                for (int cc = 0; cc < cols; cc += chunk)
+                for (int s0 = 0; s0 < a.Count; s0 += GroupRows)
                 {
-                    _s._ct.ThrowIfCancellationRequested();
-                    int width = Math.Min(chunk, cols - cc);
-                    using (var inner = NewDisposeScope())
-                        ProductByColumns(_buffer.narrow(0, 0, (long)rows * width).view(rows, width), left, c.Screen, cc,
-                            _s._parallel, _s._threads, _s._callerThreads);
-                    consume(_ptr, c.Start + cc, width);
+                    int rows = Math.Min(GroupRows, a.Count - s0), first = diagonal ? s0 : 0, cols = c.Count - first;
+                    int chunk = Math.Min(cols, (int)Math.Clamp(((2L << 20) / rows) & ~31L, 256, Math.Max(256, cols)));
+                    using var inner = NewDisposeScope();
+                    var left = a.Screen.narrow(0, s0, rows);
+                    for (int cc = first; cc < c.Count; cc += chunk)
+                    {
+                        _s._ct.ThrowIfCancellationRequested();
+                        int width = Math.Min(chunk, c.Count - cc);
+                        using (var product = NewDisposeScope())
+                            ProductByColumns(_buffer.narrow(0, 0, (long)rows * width).view(rows, width), left, c.Screen, cc,
+                                _s._parallel, _s._threads, _s._callerThreads);
+                        consume(_ptr, s0, rows, c.Start + cc, width);
+                    }
                 }
             }
 
             public void Dispose() => _buffer.Dispose();
         }
 
-        /// <summary>Consumes a chunk of scores: row-major [rows, width], columns from global index c0.</summary>
-        private delegate void ChunkConsumer(float* scores, int c0, int width);
+        /// <summary>Consumes a chunk of scores: row-major [rows, width] for the block's rows [s0, s0 + rows), columns from global index c0.</summary>
+        private delegate void ChunkConsumer(float* scores, int s0, int rows, int c0, int width);
 
         /// <summary>
         /// A block of rows in memory: the values as read (float32, or float64 with <c>float64</c>), their float32 screening

@@ -45,7 +45,7 @@ namespace Rankwise.Torch.Neighbors;
 /// widening pass reuses that memory; h = 2b for queries against a base) + 16·n (self-query only: per-row norms, zero
 /// flags and Euclidean offsets) + 32·d (Euclidean: column sums, minima, maxima and means) + 16 MiB
 /// + b·(2d·(e + 4) + 32) (two row blocks, their float32 screening rows and per-row values)
-/// + 4·min(b², max(2²¹, 256b)) (a float32 chunk of the score tile) + min(b·d·s, 64 MiB) (the mapped view being copied).
+/// + 4·min(b², 2²¹) (a float32 chunk of the score tile) + min(b·d·s, 64 MiB) (the mapped view being copied).
 /// The block size is the largest whose estimate fits in <see cref="StreamingOptions.Budget"/>.</para>
 /// <para><b>Speed.</b> The float32 products dominate, as in memory; the extra work is reading blocks (O(b·d) per
 /// pair, with their screening rows), the column pass and the exact scoring of each pair's survivors, which after the
@@ -107,7 +107,7 @@ public sealed class StreamingKnn
         long heaps = (selfQuery ? m : 2 * b) * (8 * c + 8);
         long rowValues = (selfQuery ? 16 * m : 0) + (metric == KnnMetric.Euclidean ? 32 * d : 0);
         long blocks = b * (2 * d * (e + 4) + 32);
-        long tile = 4 * Math.Min(b * b, Math.Max(1L << 21, 256 * b));
+        long tile = 4 * Math.Min(b * b, 1L << 21);
         long view = Math.Min(b * d * itemSize, NpyRowSource.MaxViewBytes);
         return result + heaps + rowValues + EngineConstantBytes + blocks + tile + view;
     }
