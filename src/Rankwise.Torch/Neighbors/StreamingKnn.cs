@@ -37,8 +37,10 @@ namespace Rankwise.Torch.Neighbors;
 /// block; the tiles feed the query block's heaps only, survivors are scored per pair as above, and the block's rows are
 /// proven (or widened) after its last base block.</para>
 /// <para><b>Blocks.</b> A self-query with B blocks reads B(B + 1)/2 blocks in all (about B/2 passes over the file), plus
-/// one pass for inner products and Euclidean distance, and does the same float32 arithmetic as the in-memory CPU
-/// self-query plus the diagonal blocks' lower halves. Everything runs on the CPU.</para>
+/// one pass for inner products and Euclidean distance. Products run on row groups of at most 1,024 rows of a block (the
+/// in-memory search's block size) against column chunks of about 8 MiB of scores, split by columns over the workers;
+/// a diagonal block is computed as the in-memory symmetric search computes its rows (a group gets only the columns from
+/// its first row on), so the float32 arithmetic is that of the in-memory CPU self-query. Everything runs on the CPU.</para>
 /// <para><b>Memory</b> for b rows per block, m query rows (n for a self-query), width d, c = k + margin candidates per
 /// row, buffer element size e (4, or 8 with float64) and file item size s: m·k·12 (the result, which holds the running
 /// exact lists: int32 indices and float64 scores) + h·(8c + 8) (candidate heaps: h = n rows for a self-query, whose
