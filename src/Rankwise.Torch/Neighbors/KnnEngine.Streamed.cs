@@ -577,7 +577,7 @@ internal sealed unsafe partial class KnnEngine
                         int width = Math.Min(chunk, c.Count - cc);
                         using (var product = NewDisposeScope())
                             ProductByColumns(_buffer.narrow(0, 0, (long)rows * width).view(rows, width), left, c.Screen, cc,
-                                _s._parallel, _s._threads, _s._callerThreads);
+                                _s._parallel, _s._threads, _s._callerThreads, minPartColumns: 64);
                         consume(_ptr, s0, rows, c.Start + cc, width);
                     }
                 }

@@ -236,12 +236,14 @@ internal sealed unsafe partial class KnnEngine
 
     /// <summary>
     /// <see cref="ProductByColumns(Tensor, Tensor, Tensor, int, ParallelOptions)"/> for a given worker count; workers set
-    /// libtorch back to <paramref name="callerThreads"/> after their product.
+    /// libtorch back to <paramref name="callerThreads"/> after their product. Each worker gets at least
+    /// <paramref name="minPartColumns"/> columns (one worker for narrower products).
     /// </summary>
-    internal static void ProductByColumns(Tensor dst, Tensor a, Tensor b, int c0, ParallelOptions parallel, int threads, int callerThreads)
+    internal static void ProductByColumns(Tensor dst, Tensor a, Tensor b, int c0, ParallelOptions parallel, int threads, int callerThreads,
+        int minPartColumns = 256)
     {
         int width = (int)dst.shape[1];
-        int parts = Math.Clamp(width / 256, 1, threads);
+        int parts = Math.Clamp(width / minPartColumns, 1, threads);
         Parallel.For(0, parts, parallel, p =>
         {
             int w0 = (int)((long)width * p / parts), w1 = (int)((long)width * (p + 1) / parts);
