@@ -46,7 +46,7 @@ internal sealed unsafe partial class KnnEngine
                     // then row groups feed the block's own heaps while column groups feed the heaps of rows ≥ r1.
                     ProductByColumns(buffer.narrow(0, 0, (long)rows * tile.Width).view(rows, tile.Width),
                         xs.narrow(0, r0, rows), xs, tile.C0, parallel);
-                    ScanChunk(tile, heaps, parallel);
+                    ScanChunk(tile, heaps, _exclude, _threads, parallel);
                 }
 
                 // Every row of the block has now seen all columns: re-rank exactly.
@@ -99,7 +99,7 @@ internal sealed unsafe partial class KnnEngine
     }
 
     /// <summary>Feeds rows [a, b) of a chunk to their own heaps (the own index skipped when excluded).</summary>
-    private void RowPass(ChunkTile tile, HeapState heaps, int a, int b)
+    private static void RowPass(ChunkTile tile, HeapState heaps, bool exclude, int a, int b)
     {
         int c0 = tile.C0, width = tile.Width, capacity = heaps.Capacity;
         for (int i = a; i < b; i++)
@@ -110,7 +110,7 @@ internal sealed unsafe partial class KnnEngine
             float* v = heaps.Values + o;
             int* ix = heaps.Indices + o;
             int count = heaps.Counts[q];
-            if (_exclude && q >= c0 && q < c0 + width)
+            if (exclude && q >= c0 && q < c0 + width)
             {
                 CandidateHeap.ScanRow(v, ix, ref count, capacity, row, c0, q, heaps.Alpha, heaps.Beta);
                 CandidateHeap.ScanRow(v, ix, ref count, capacity, row, q + 1, c0 + width, heaps.Alpha, heaps.Beta);
@@ -128,17 +128,17 @@ internal sealed unsafe partial class KnnEngine
     /// (every column j ≥ r1 of the chunk, a row of a later block, receives the block's rows as candidates). The groups
     /// own disjoint heaps and run concurrently.
     /// </summary>
-    private void ScanChunk(ChunkTile tile, HeapState heaps, ParallelOptions parallel)
+    private static void ScanChunk(ChunkTile tile, HeapState heaps, bool exclude, int threads, ParallelOptions parallel)
     {
         int r0 = tile.R0, rows = tile.Rows, c0 = tile.C0, width = tile.Width;
         int colStart = Math.Max(c0, r0 + rows), colEnd = c0 + width;
-        int rowGroups = Math.Clamp(rows / 32, 1, 4 * _threads);
-        int colGroups = colStart < colEnd ? Math.Clamp((colEnd - colStart) / 256, 1, 4 * _threads) : 0;
+        int rowGroups = Math.Clamp(rows / 32, 1, 4 * threads);
+        int colGroups = colStart < colEnd ? Math.Clamp((colEnd - colStart) / 256, 1, 4 * threads) : 0;
         Parallel.For(0, rowGroups + colGroups, parallel, item =>
         {
             if (item < rowGroups)
             {
-                RowPass(tile, heaps, (int)((long)rows * item / rowGroups), (int)((long)rows * (item + 1) / rowGroups));
+                RowPass(tile, heaps, exclude, (int)((long)rows * item / rowGroups), (int)((long)rows * (item + 1) / rowGroups));
                 return;
             }
             int g = item - rowGroups, span = colEnd - colStart;

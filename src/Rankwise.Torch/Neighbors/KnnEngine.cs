@@ -50,11 +50,8 @@ internal sealed unsafe partial class KnnEngine
         // the augmented Euclidean column) terms in any summation order (γ_d), the rounding of the inputs to float32, of
         // the normalisation or centring, and of the final combination — generously rounded up — plus, when the
         // device's float32 products round their inputs to fewer bits (TF32, bfloat16), twice that rounding.
-        _gamma = ((_d + 32) * U32 + 2.02 * inputRounding) * 1.01;
-        // Bound on the rounding of the exact float64 scores themselves (relative to their scale).
-        _delta = (_d + 32) * Eps64;
+        (_gamma, _delta, _absoluteSlack) = ErrorTerms(_d, inputRounding);
         _scale2 = 1.0;
-        _absoluteSlack = (_d + 2) * Math.ScaleB(1.0, -140);
         if (metric == KnnMetric.Cosine)
         {
             _qNorm = Norms(q, threads);
@@ -65,6 +62,14 @@ internal sealed unsafe partial class KnnEngine
             _qScreenNormSq = new double[_m];
         }
     }
+
+    /// <summary>
+    /// The error terms of the proof for rows of width <paramref name="d"/>: γ' (float32 screening error relative to the
+    /// scale of the scores), δ (rounding of the exact float64 scores relative to their scale) and the absolute slack
+    /// that covers float32 underflow.
+    /// </summary>
+    internal static (double Gamma, double Delta, double AbsoluteSlack) ErrorTerms(int d, double inputRounding) =>
+        (((d + 32) * U32 + 2.02 * inputRounding) * 1.01, (d + 32) * Eps64, (d + 2) * Math.ScaleB(1.0, -140));
 
     /// <summary>Runs the search. <paramref name="queries"/> is null for a self-query of <paramref name="data"/>.</summary>
     public static KnnResult Run(Tensor? queries, Tensor data, int k, bool includeSelf, KnnMetric metric,
@@ -226,10 +231,19 @@ internal sealed unsafe partial class KnnEngine
     /// dst [rows, w] = a [rows, d] · b[c0 : c0 + w]ᵀ with the columns split over the .NET workers, each running a
     /// single-threaded product into its own column range of dst (so each packs only its share of b).
     /// </summary>
-    private void ProductByColumns(Tensor dst, Tensor a, Tensor b, int c0, ParallelOptions parallel)
+    private void ProductByColumns(Tensor dst, Tensor a, Tensor b, int c0, ParallelOptions parallel) =>
+        ProductByColumns(dst, a, b, c0, parallel, _threads, _callerThreads);
+
+    /// <summary>
+    /// <see cref="ProductByColumns(Tensor, Tensor, Tensor, int, ParallelOptions)"/> for a given worker count; workers set
+    /// libtorch back to <paramref name="callerThreads"/> after their product. Each worker gets at least
+    /// <paramref name="minPartColumns"/> columns (one worker for narrower products).
+    /// </summary>
+    internal static void ProductByColumns(Tensor dst, Tensor a, Tensor b, int c0, ParallelOptions parallel, int threads, int callerThreads,
+        int minPartColumns = 256)
     {
         int width = (int)dst.shape[1];
-        int parts = Math.Clamp(width / 256, 1, _threads);
+        int parts = Math.Clamp(width / minPartColumns, 1, threads);
         Parallel.For(0, parts, parallel, p =>
         {
             int w0 = (int)((long)width * p / parts), w1 = (int)((long)width * (p + 1) / parts);
@@ -243,7 +257,7 @@ internal sealed unsafe partial class KnnEngine
             }
             finally
             {
-                set_num_threads(_callerThreads);
+                set_num_threads(callerThreads);
             }
         });
     }
@@ -650,27 +664,37 @@ internal sealed unsafe partial class KnnEngine
     /// True when no row outside the candidate set can be as near as the exact k-th score <paramref name="kth"/>, given
     /// that every such row's float32 screening score is at most <paramref name="boundary"/>.
     /// </summary>
-    private bool Separated(int q, double kth, float boundary)
+    private bool Separated(int q, double kth, float boundary) =>
+        Separated(_metric, kth, boundary, _qScreenNormSq is null ? 0.0 : _qScreenNormSq[q], _gamma, _delta, _absoluteSlack, _scale2, _baseScreenMaxNorm);
+
+    /// <summary>
+    /// The proof of <see cref="Separated(int, double, float)"/> for a query whose float32 screening row has squared norm
+    /// <paramref name="queryScreenNormSq"/> (unused for cosine), with the error terms of <see cref="ErrorTerms"/>, the
+    /// squared screening scale <paramref name="scale2"/> and a bound <paramref name="baseScreenMaxNorm"/> on the norms of
+    /// the base's screening rows (inner products only).
+    /// </summary>
+    internal static bool Separated(KnnMetric metric, double kth, float boundary, double queryScreenNormSq,
+        double gamma, double delta, double absoluteSlack, double scale2, double baseScreenMaxNorm)
     {
-        switch (_metric)
+        switch (metric)
         {
             case KnnMetric.Cosine:
                 // |screening − exact| ≤ γ' (unit rows); the exact float64 score is itself off by at most δ.
-                return kth > boundary + _gamma + 2 * _delta;
+                return kth > boundary + gamma + 2 * delta;
             case KnnMetric.InnerProduct:
             {
-                double scaleTerm = Math.Sqrt(_qScreenNormSq![q]) * _baseScreenMaxNorm;
-                double t = kth * _scale2;
-                return t > boundary + _gamma * scaleTerm + _delta * (Math.Abs(t) + scaleTerm) + _absoluteSlack;
+                double scaleTerm = Math.Sqrt(queryScreenNormSq) * baseScreenMaxNorm;
+                double t = kth * scale2;
+                return t > boundary + gamma * scaleTerm + delta * (Math.Abs(t) + scaleTerm) + absoluteSlack;
             }
             default:
             {
                 // Screening distance of the boundary: ‖q̃‖² − (2q̃·b̃ − ‖b̃‖²). A row j with exact D_j ≤ D has screening
                 // distance ≤ D_j + γ'(‖Q‖ + ‖B_j‖)² ≤ D + γ'(2‖Q‖ + √D)², by ‖B_j‖ ≤ ‖Q‖ + √D_j.
-                double sd = _qScreenNormSq![q] - boundary;
-                double dist = -kth * _scale2;
-                double r = 2 * Math.Sqrt(_qScreenNormSq[q]) + Math.Sqrt(dist);
-                return sd > dist + _gamma * r * r + _delta * (dist + r * r) + _absoluteSlack;
+                double sd = queryScreenNormSq - boundary;
+                double dist = -kth * scale2;
+                double r = 2 * Math.Sqrt(queryScreenNormSq) + Math.Sqrt(dist);
+                return sd > dist + gamma * r * r + delta * (dist + r * r) + absoluteSlack;
             }
         }
     }

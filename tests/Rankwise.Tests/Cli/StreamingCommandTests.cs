@@ -127,10 +127,10 @@ public class StreamingCommandTests
         NpyWriter.Write(pv, v);
         NpyWriter.Write(pz, z);
         NpyWriter.Write(pf, fx);
-        foreach (var metric in new[] { "cosine", "euclidean" })
+        foreach (var (metric, self) in new[] { ("cosine", false), ("euclidean", false), ("euclidean", true) })
         {
-            string perMemory = dir.File($"mem-{metric}.csv"), perStream = dir.File($"str-{metric}.csv");
-            string[] common = ["neighbors", pv, pz, "--k", "5", "--k", "12", "--metric", metric, "--mapped", pf];
+            string perMemory = dir.File($"mem-{metric}-{self}.csv"), perStream = dir.File($"str-{metric}-{self}.csv");
+            string[] common = ["neighbors", pv, pz, "--k", "5", "--k", "12", "--metric", metric, "--mapped", pf, .. self ? new[] { "--include-self" } : []];
             var memory = CliRunner.Json([.. common, "--per-item", perMemory]);
             Assert.False(memory.GetProperty("streamed").GetBoolean());
             // Room for 50-row blocks of the widest file plus the two neighbour lists already held.

@@ -94,6 +94,136 @@ public class StreamingKnnTests
         }
     }
 
+    /// <summary>Data of the boundary tests: Gaussian-ish rows, or tie-heavy integer rows with duplicate groups and zero rows.</summary>
+    private static Matrix<double> BoundaryData(int n, int d, int seed, bool ties)
+    {
+        var m = ties ? S.Integers(n, d, seed, range: 1) : S.Random(n, d, seed, offset: 0.2);
+        if (ties)
+        {
+            // A group of identical rows spread over the blocks (more than k + margin of them when n allows) and two zero rows.
+            var rng = new Random(seed + 100);
+            for (int i = 0; i < n / 3; i++)
+            {
+                int r = rng.Next(n);
+                for (int j = 0; j < d; j++)
+                    m[r, j] = m[0, j];
+            }
+            for (int j = 0; j < d; j++)
+            {
+                m[n / 2, j] = 0;
+                m[n - 1, j] = 0;
+            }
+        }
+        return m;
+    }
+
+    public static IEnumerable<object[]> BoundaryCases() =>
+        from metric in new[] { KnnMetric.Cosine, KnnMetric.Euclidean, KnnMetric.InnerProduct }
+        from includeSelf in new[] { false, true }
+        from ties in new[] { false, true }
+        select new object[] { metric, includeSelf, ties };
+
+    [Theory]
+    [MemberData(nameof(BoundaryCases))]
+    public void SelfQueryEqualsInMemoryWithKNearTheBlockSizeAndWithoutMargin(KnnMetric metric, bool includeSelf, bool ties)
+    {
+        using var dir = new NpyDir();
+        int n = 61, b = 8;                                              // 8 blocks, the last of 5 rows
+        string path = dir.Write("x.npy", S.ToFloat(BoundaryData(n, 5, 21, ties)));
+        foreach (int k in new[] { b - 1, b, b + 1, 2 * b + 3 })
+        {
+            var expected = InMemorySelf(path, metric, k, includeSelf);
+            foreach (int margin in new[] { 0, 3, 16 })
+            {
+                using var source = NpyRowSource.Open(path);
+                var knn = new StreamingKnn(metric, new StreamingOptions { BlockRows = b }, new KnnOptions { CandidateMargin = margin, Threads = 2 });
+                var actual = knn.SelfQuery(source, k, includeSelf);
+                AssertSame(expected, actual, $"{metric}, ties {ties}, self {includeSelf}, k {k}, margin {margin}");
+                if (ties && margin == 0)
+                    Assert.True(actual.WidenedRows > 0, "tie-heavy data without a margin must need the widening passes");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(KnnMetric.Cosine)]
+    [InlineData(KnnMetric.Euclidean)]
+    [InlineData(KnnMetric.InnerProduct)]
+    public void QueryEqualsInMemoryWithTiesAndWithoutMargin(KnnMetric metric)
+    {
+        using var dir = new NpyDir();
+        var data = BoundaryData(47, 4, 31, ties: true);
+        var queries = S.Integers(19, 4, 32, range: 1);
+        for (int j = 0; j < 4; j++) { queries[0, j] = data[0, j]; queries[5, j] = 0; }
+        string fd = dir.Write("d.npy", S.ToFloat(data)), fq = dir.Write("q.npy", S.ToFloat(queries));
+        using var scope = NewDisposeScope();
+        var td = TensorConversions.ToTensor(S.ToFloat(data), CPU);
+        var tq = TensorConversions.ToTensor(S.ToFloat(queries), CPU);
+        foreach (int k in new[] { 5, 6, 7, 20 })
+        {
+            var expected = new ExactKnn(metric).Query(tq, td, k);
+            foreach (int margin in new[] { 0, 16 })
+                foreach (int b in new[] { 6, 7, 19 })
+                {
+                    using var sd = NpyRowSource.Open(fd);
+                    using var sq = NpyRowSource.Open(fq);
+                    var knn = new StreamingKnn(metric, new StreamingOptions { BlockRows = b }, new KnnOptions { CandidateMargin = margin });
+                    AssertSame(expected, knn.Query(sq, sd, k), $"{metric}, k {k}, margin {margin}, block {b}");
+                }
+        }
+    }
+
+    [Theory]
+    [InlineData(KnnMetric.Cosine, false)]
+    [InlineData(KnnMetric.Euclidean, true)]
+    [InlineData(KnnMetric.InnerProduct, false)]
+    public void BlocksLargerThanOneProductGroupEqualInMemory(KnnMetric metric, bool includeSelf)
+    {
+        // Blocks of 1,500 rows are computed in row groups of 1,024 and column chunks of 2,048 (the diagonal blocks
+        // symmetrically); n = 3,100 leaves a last block of 100 rows.
+        using var dir = new NpyDir();
+        var m = S.Random(3100, 6, 41, offset: 0.1);
+        for (int i = 2000; i < 2040; i++)
+            for (int j = 0; j < 6; j++)
+                m[i, j] = m[7, j];                                      // duplicates across blocks
+        string path = dir.Write("x.npy", S.ToFloat(m));
+        var expected = InMemorySelf(path, metric, 12, includeSelf);
+        using var source = NpyRowSource.Open(path);
+        var knn = new StreamingKnn(metric, new StreamingOptions { BlockRows = 1500 });
+        AssertSame(expected, knn.SelfQuery(source, 12, includeSelf), $"{metric}, 1,500-row blocks");
+    }
+
+    [Fact]
+    public void RandomShapesEqualInMemory()
+    {
+        using var dir = new NpyDir();
+        var rng = new Random(77);
+        for (int trial = 0; trial < 24; trial++)
+        {
+            int n = rng.Next(2, 70), d = rng.Next(1, 9), b = rng.Next(1, n + 2);
+            bool includeSelf = rng.Next(2) == 0, ties = rng.Next(2) == 0, float64 = rng.Next(4) == 0;
+            var metric = (KnnMetric)rng.Next(3);
+            int k = rng.Next(1, (includeSelf ? n : n - 1) + 1);
+            var m = ties ? S.Integers(n, d, 500 + trial, range: 1) : S.Random(n, d, 500 + trial, offset: 0.3);
+            string path = float64 ? dir.Write($"x{trial}.npy", m) : dir.Write($"x{trial}.npy", S.ToFloat(m));
+            var expected = InMemorySelf(path, metric, k, includeSelf, float64);
+            using var source = NpyRowSource.Open(path);
+            var knn = new StreamingKnn(metric, new StreamingOptions { BlockRows = b }, new KnnOptions { CandidateMargin = rng.Next(0, 20) }, float64);
+            AssertSame(expected, knn.SelfQuery(source, k, includeSelf), $"trial {trial}: n {n}, d {d}, block {b}, k {k}, {metric}, self {includeSelf}, ties {ties}, float64 {float64}");
+        }
+    }
+
+    [Fact]
+    public void Float64InnerProductsMatchInMemory()
+    {
+        using var dir = new NpyDir();
+        var m = S.Random(37, 7, 51, offset: -0.4, scale: 1e-3);
+        string f64 = dir.Write("x64.npy", m);
+        var expected = InMemorySelf(f64, KnnMetric.InnerProduct, 6, true, float64: true);
+        using var source = NpyRowSource.Open(f64);
+        AssertSame(expected, new StreamingKnn(KnnMetric.InnerProduct, new StreamingOptions { BlockRows = 5 }, float64: true).SelfQuery(source, 6, true), "float64 inner product");
+    }
+
     [Fact]
     public void Float64RowsAndConvertedDtypesMatchTheirInMemoryCounterparts()
     {
@@ -161,5 +291,45 @@ public class StreamingKnnTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.Throws<OperationCanceledException>(() => new StreamingKnn().SelfQuery(source, 3, cancellationToken: cts.Token));
+
+        // Cancelled after the first block pair: the search stops before the next one.
+        foreach (var metric in new[] { KnnMetric.Cosine, KnnMetric.Euclidean })
+        {
+            using var later = new CancellationTokenSource();
+            int reports = 0;
+            var cancelling = new StreamingCkaTests.SyncProgress(_ => { reports++; later.Cancel(); });
+            var knn = new StreamingKnn(metric, new StreamingOptions { BlockRows = 8, Progress = cancelling });
+            Assert.ThrowsAny<OperationCanceledException>(() => knn.SelfQuery(source, 3, cancellationToken: later.Token));
+            Assert.Equal(1, reports);
+            using var queries = NpyRowSource.Open(path);
+            reports = 0;
+            using var again = new CancellationTokenSource();
+            var cancellingQuery = new StreamingCkaTests.SyncProgress(_ => { reports++; again.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                new StreamingKnn(metric, new StreamingOptions { BlockRows = 8, Progress = cancellingQuery }).Query(queries, source, 3, again.Token));
+            Assert.Equal(1, reports);
+        }
+    }
+
+    [Fact]
+    public void EstimateCountsTheCandidateHeapsOfEveryRowForSelfQueriesOnly()
+    {
+        // Self-query: result n·k·12 plus heaps n·(8(k + margin) + 8) plus 16 bytes of per-row values, before any block.
+        long n = 100_000, k = 10;
+        long one = StreamingKnn.EstimatePeakBytes(1, n, 64, (int)k);
+        Assert.True(one >= n * k * 12 + n * (8 * (k + 16) + 8) + 16 * n, $"{one}");
+        long wider = StreamingKnn.EstimatePeakBytes(1, n, 64, (int)k, candidateMargin: 40);
+        Assert.Equal(n * 8 * 24, wider - one);
+        // Queries against a base: heaps for two blocks of queries only.
+        long query = StreamingKnn.EstimatePeakBytes(1, n, 64, (int)k, selfQuery: false);
+        Assert.True(query < one - n * 8 * (k + 16));
+        // Non-decreasing in the block size (the plan's binary search relies on it).
+        long previous = 0;
+        foreach (long b in new long[] { 1, 2, 100, 1023, 1024, 1025, 4096, 100_000 })
+        {
+            long e = StreamingKnn.EstimatePeakBytes(b, n, 768, (int)k, metric: KnnMetric.Euclidean);
+            Assert.True(e > previous);
+            previous = e;
+        }
     }
 }
