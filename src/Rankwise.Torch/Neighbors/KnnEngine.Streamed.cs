@@ -295,19 +295,8 @@ internal sealed unsafe partial class KnnEngine
             return complete || (full && Separated(_metric, _outScore[last], boundary, info, _gamma, _delta, _absoluteSlack, _scale2, _baseScreenMaxNorm));
         }
 
-        /// <summary>A zero query under cosine or inner product scores 0 against every row: the k lowest indices (as <see cref="KnnEngine.WriteZeroQuery"/>).</summary>
-        private void WriteZeroQuery(int q)
-        {
-            long o = (long)q * _k;
-            int j = 0;
-            for (int t = 0; t < _k; t++, j++)
-            {
-                if (_exclude && j == q)
-                    j++;
-                _outIdx[o + t] = j;
-                _outScore[o + t] = 0.0;
-            }
-        }
+        /// <summary>A zero query under cosine or inner product scores 0 against every row: the k lowest indices (shared with the in-memory engine).</summary>
+        private void WriteZeroQuery(int q) => KnnEngine.WriteZeroQuery(_outIdx, _outScore, q, _k, _exclude);
 
         // ------------------------------------------------------------ scans and exact scores
 

@@ -708,16 +708,22 @@ internal sealed unsafe partial class KnnEngine
     };
 
     /// <summary>All rows tie at score 0: the k lowest indices (skipping the query itself when excluded).</summary>
-    private void WriteZeroQuery(int q)
+    private void WriteZeroQuery(int q) => WriteZeroQuery(_outIdx, _outScore, q, _k, _exclude);
+
+    /// <summary>
+    /// Writes row <paramref name="q"/> of [·, k] results for a query that ties at score 0 with every row: the k lowest
+    /// indices, skipping q itself when <paramref name="exclude"/>.
+    /// </summary>
+    internal static void WriteZeroQuery(int[] outIdx, double[] outScore, int q, int k, bool exclude)
     {
-        long o = (long)q * _k;
+        long o = (long)q * k;
         int j = 0;
-        for (int t = 0; t < _k; t++, j++)
+        for (int t = 0; t < k; t++, j++)
         {
-            if (_exclude && j == q)
+            if (exclude && j == q)
                 j++;
-            _outIdx[o + t] = j;
-            _outScore[o + t] = 0.0;
+            outIdx[o + t] = j;
+            outScore[o + t] = 0.0;
         }
     }
 }
