@@ -182,7 +182,7 @@ public static class CompareCommand
             wanted.Add("match-hungarian");
 
         var values = new List<MeasureValue>();
-        using var comparison = new PairComparison(x, y, settings);   // shares decompositions between the measures
+        using var comparison = new PairComparison(x, y, settings, context.Cancellation);   // shares decompositions between the measures
         foreach (var name in wanted)
         {
             context.Cancellation.ThrowIfCancellationRequested();

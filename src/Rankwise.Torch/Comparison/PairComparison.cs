@@ -28,11 +28,13 @@ public sealed class PairComparison : IDisposable
     /// <param name="x">First representation [n, d_x], float32 or float64.</param>
     /// <param name="y">Second representation [n, d_y] on the same device.</param>
     /// <param name="settings">Measure options; default <see cref="MeasureSettings.Default"/>.</param>
-    public PairComparison(Tensor x, Tensor y, MeasureSettings? settings = null)
+    /// <param name="cancellationToken">Cancels a computation between its row blocks where it has them (RSA, RBF CKA build
+    /// n(n−1)/2 values in blocks) and before every measure; the dense linear algebra of the others runs to its end.</param>
+    public PairComparison(Tensor x, Tensor y, MeasureSettings? settings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        context = new PairContext(x, y);
+        context = new PairContext(x, y) { Cancellation = cancellationToken };
         Settings = settings ?? MeasureSettings.Default;
     }
 
@@ -43,9 +45,11 @@ public sealed class PairComparison : IDisposable
     /// <param name="name">A name from <see cref="MeasureCatalog.Names"/>.</param>
     /// <exception cref="ArgumentException">Unknown name, invalid settings, or inputs the measure rejects (shapes, devices, too few rows).</exception>
     /// <exception cref="ObjectDisposedException">The comparison was disposed.</exception>
+    /// <exception cref="OperationCanceledException">The constructor's token was cancelled.</exception>
     public MeasureValue Compute(string name)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        context.Cancellation.ThrowIfCancellationRequested();
         var measure = MeasureCatalog.Create(name, Settings);
         return measure switch
         {

@@ -33,7 +33,7 @@ public static class RunComparison
         ArgumentNullException.ThrowIfNull(runsB);
         var runs = runsA.Concat(runsB).ToList();
         int total = runs.Count;
-        var m = MeasureCatalog.Create(measure, settings);
+        var m = MeasureCatalog.Create(measure, settings);   // validates the name and settings before any work
         var s = new Matrix<double>(total, total);
         int pairs = total * (total - 1) / 2, done = 0;
         for (int i = 0; i < total; i++)
@@ -42,7 +42,9 @@ public static class RunComparison
             for (int j = i + 1; j < total; j++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                double v = m.Compute(runs[i], runs[j]);
+                double v;
+                using (var pair = new PairComparison(runs[i], runs[j], settings, cancellationToken))
+                    v = pair.Compute(measure).Value;
                 s[i, j] = v;
                 s[j, i] = v;
                 progress?.Report(++done / (double)pairs);

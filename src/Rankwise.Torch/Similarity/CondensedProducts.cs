@@ -52,6 +52,9 @@ internal static unsafe class CondensedProducts
     internal static long RowOffset(long i, long n) => i * n - i * (i + 1) / 2;
 
     /// <summary>Rows per block for n rows: a block product of about <see cref="BlockElements"/> values, 64 to 1024 rows.</summary>
+    /// <summary>Test hook: called with the first row of every block of <see cref="Build"/> before its cancellation check.</summary>
+    internal static readonly AsyncLocal<Action<int>?> BlockStarting = new();
+
     internal static int BlockRows(int n) => (int)Math.Min(n, Math.Clamp(BlockElements / Math.Max(1, n), 64, 1024));
 
     /// <summary>
@@ -64,8 +67,9 @@ internal static unsafe class CondensedProducts
     /// <param name="squaredNorms">The squared row norms s (length n) for <see cref="Transform.SquaredDistance"/>.</param>
     /// <param name="measure">Measure name for error messages.</param>
     /// <param name="allocate">Supplies the result array for a length (default: a new uninitialised array).</param>
+    /// <param name="cancellationToken">Checked before every row block.</param>
     internal static double[] Build(Tensor rows, BlockProduct product, Transform transform, string measure, double[]? squaredNorms = null,
-        Func<int, double[]>? allocate = null)
+        Func<int, double[]>? allocate = null, CancellationToken cancellationToken = default)
     {
         int n = checked((int)rows.shape[0]);
         int m = PairCount(n, measure);
@@ -79,6 +83,8 @@ internal static unsafe class CondensedProducts
         double* bufferBase = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer.bytes));
         for (int r0 = 0; r0 < n - 1; r0 += block)
         {
+            BlockStarting.Value?.Invoke(r0);
+            cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(block, n - r0), width = n - r0;
             using (var scope = NewDisposeScope())
             {

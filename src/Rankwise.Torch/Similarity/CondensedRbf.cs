@@ -51,7 +51,7 @@ internal static class CondensedRbf
             var z = zc.contiguous();
             squaredNorms = z.square().sum([1L]).data<double>().ToArray();
             upper = CondensedProducts.Build(z, CondensedProducts.InnerProducts, CondensedProducts.Transform.SquaredDistance, "RBF CKA", squaredNorms,
-                pair is null ? null : pair.RentArray);
+                pair is null ? null : pair.RentArray, pair?.Cancellation ?? default);
         }
         double sigma2 = sigma is double s ? s * s : threshold * threshold * MedianWithZeroDiagonal(upper, n);
         double divisor = -2.0 * sigma2;

@@ -35,6 +35,9 @@ internal sealed class PairContext : IDisposable
     /// <summary>The first representation as given.</summary>
     internal Tensor X { get; }
 
+    /// <summary>Checked between the row blocks of the long condensed (n(n−1)/2) computations of RSA and RBF CKA.</summary>
+    internal CancellationToken Cancellation { get; init; }
+
     /// <summary>The second representation as given.</summary>
     internal Tensor Y { get; }
 

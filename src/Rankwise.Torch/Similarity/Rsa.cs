@@ -149,10 +149,10 @@ public sealed class Rsa : IRepresentationMeasure
         {
             return CondensedProducts.Build(x64.contiguous(),
                 (destination, block, rest) => destination.copy_(cdist(block, rest, 2.0, compute_mode.donot_use_mm_for_euclid_dist)),
-                CondensedProducts.Transform.Identity, "RDM", allocate: allocate);
+                CondensedProducts.Transform.Identity, "RDM", allocate: allocate, cancellationToken: pair?.Cancellation ?? default);
         }
         return CondensedProducts.Build(UnitRows(x64, metric).contiguous(), CondensedProducts.InnerProducts, CondensedProducts.Transform.OneMinus, "RDM",
-            allocate: allocate);
+            allocate: allocate, cancellationToken: pair?.Cancellation ?? default);
     }
 
     /// <summary>The rows whose inner products give 1 − dissimilarity: centred then unit-norm rows (correlation), unit-norm rows (cosine).</summary>
