@@ -659,7 +659,7 @@ def group_interrupt():
     fuzz = os.path.join(ROOT, "tests", "ReferenceData", "fuzz")
     rng = np.random.default_rng(4)
     v = save_to("int_v.npy", rng.standard_normal(20_000))
-    X = rng.standard_normal((3000, 64))
+    X = rng.standard_normal((6000, 64))   # 15 RBF CKA pairs: ≈ 8 s here, well past the 3 s before the signal
     xa = save_to("int_x.npy", X)
     ya = save_to("int_y.npy", X @ rng.standard_normal((64, 32)))
     cases = {
