@@ -10,12 +10,15 @@ namespace Rankwise.Torch.Comparison;
 /// <param name="UnitCorrelation">Unit correlation for the matching measures; default Pearson.</param>
 /// <param name="RdmMetric">RSA dissimilarity; default correlation distance.</param>
 /// <param name="RdmComparison">RSA comparison of RDMs; default Spearman.</param>
+/// <param name="CkaPrecision">Products of <c>cka-linear</c> for two float32 inputs: <see cref="CkaPrecision.Auto"/>
+/// (default; float32 block products summed in float64) or <see cref="CkaPrecision.Float64"/>.</param>
 public sealed record MeasureSettings(
     double Alpha = 1.0,
     double RbfThreshold = 0.5,
     UnitCorrelation UnitCorrelation = UnitCorrelation.Pearson,
     RdmMetric RdmMetric = RdmMetric.Correlation,
-    RdmComparison RdmComparison = RdmComparison.Spearman)
+    RdmComparison RdmComparison = RdmComparison.Spearman,
+    CkaPrecision CkaPrecision = CkaPrecision.Auto)
 {
     /// <summary>The defaults.</summary>
     public static MeasureSettings Default { get; } = new();
@@ -70,7 +73,7 @@ public static class MeasureCatalog
         settings ??= MeasureSettings.Default;
         return name switch
         {
-            "cka-linear" => new LinearCka(),
+            "cka-linear" => new LinearCka(precision: settings.CkaPrecision),
             "cka-rbf" => new RbfCka(settings.RbfThreshold),
             "cka-debiased" => new LinearCka(debiased: true),
             "cca-mean" => new Cca(CcaStatistic.Mean),

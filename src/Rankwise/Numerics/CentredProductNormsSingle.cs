@@ -187,6 +187,7 @@ internal static unsafe class CentredProductNormsSingle
     /// Centres rows [r0, r1) of the block starting at row <paramref name="start"/> of x [·, d] into panels of 16 columns:
     /// panel q holds the block's rows of columns 16q..16q+15 (zero beyond d), row after row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRows(float* x, int d, long start, int rows, double* mean, float* panels, int r0, int r1)
     {
         int full = d / Panel * Panel;
@@ -251,6 +252,7 @@ internal static unsafe class CentredProductNormsSingle
     /// accumulators), each against the whole B panel. Per element the products are added in the same order as in
     /// <see cref="MultiplyTile"/>, so the tiles are bit-identical.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyTileAvx2(int rows, float* a, float* b, float* tile)
     {
         SixRows(rows, a, b, tile);
@@ -322,6 +324,7 @@ internal static unsafe class CentredProductNormsSingle
     }
 
     /// <summary>Adds a float32 16 × 16 tile to float64 sums (row stride <paramref name="ldc"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddTile(float* tile, double* c, int ldc)
     {
         for (int i = 0; i < Panel; i++)
@@ -341,21 +344,8 @@ internal static unsafe class CentredProductNormsSingle
         var partial = new double[(long)parts * stride];
         Parallel.For(0, parts, options, part =>
         {
-            long r0 = n * part / parts, r1 = n * (part + 1) / parts;
             fixed (double* sums = &partial[(long)part * stride])
-            {
-                int full = d / 16 * 16;
-                for (long r = r0; r < r1; r++)
-                {
-                    float* row = x + r * d;
-                    int j = 0;
-                    for (; j < full; j += 16)
-                        for (int h = 0; h < 16; h += 4)
-                            (Vector256.Load(sums + j + h) + Avx.ConvertToVector256Double(Vector128.Load(row + j + h))).Store(sums + j + h);
-                    for (; j < d; j++)
-                        sums[j] += row[j];
-                }
-            }
+                AddRows(x, n * part / parts, n * (part + 1) / parts, d, sums);
         });
         bool finite = true;
         for (int j = 0; j < d; j++)
@@ -369,7 +359,25 @@ internal static unsafe class CentredProductNormsSingle
         return finite;
     }
 
+    /// <summary>Adds rows [r0, r1) of x [·, d] into <paramref name="sums"/> (float64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddRows(float* x, long r0, long r1, int d, double* sums)
+    {
+        int full = d / 16 * 16;
+        for (long r = r0; r < r1; r++)
+        {
+            float* row = x + r * d;
+            int j = 0;
+            for (; j < full; j += 16)
+                for (int h = 0; h < 16; h += 4)
+                    (Vector256.Load(sums + j + h) + Avx.ConvertToVector256Double(Vector128.Load(row + j + h))).Store(sums + j + h);
+            for (; j < d; j++)
+                sums[j] += row[j];
+        }
+    }
+
     /// <summary>Σ c[i, j]² over the valid rows × columns; for a symmetric product only j ≥ i is stored and doubled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumSquares(double* c, int rows, int cols, int ldc, bool symmetric)
     {
         double total = 0;

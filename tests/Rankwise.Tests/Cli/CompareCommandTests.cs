@@ -124,4 +124,45 @@ public class CompareCommandTests
         Assert.Equal(2, CliRunner.Run("compare", small, small, "--measures", "cka-lineer").Code);    // typo
         Assert.Equal(2, CliRunner.Run("compare", "--runs", small, "--vs", small).Code);               // < 2 runs
     }
+
+    private static Matrix<T> Gaussian<T>(int rows, int cols, int seed, Func<double, T> convert) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var data = new T[rows * cols];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = convert(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()) + 3);
+        return new Matrix<T>(rows, cols, data);
+    }
+
+    [Fact]
+    public void PrecisionChoosesTheProductsOfLinearCkaForFloat32Files()
+    {
+        using var dir = new TempDir();
+        string a = dir.File("a.npy"), b = dir.File("b.npy"), a64 = dir.File("a64.npy"), b64 = dir.File("b64.npy");
+        var x = Gaussian(3000, 40, 1, v => (float)v);
+        var y = Gaussian(3000, 30, 2, v => (float)v);
+        for (int i = 0; i < 3000; i++)
+            for (int j = 0; j < 30; j++)
+                y.Data[i * 30 + j] += x.Data[i * 40 + j];
+        NpyWriter.Write(a, x);
+        NpyWriter.Write(b, y);
+        NpyWriter.Write(a64, new Matrix<double>(3000, 40, x.Data.Select(v => (double)v).ToArray()));
+        NpyWriter.Write(b64, new Matrix<double>(3000, 30, y.Data.Select(v => (double)v).ToArray()));
+        double Value(params string[] args) => CliRunner.Json(["compare", .. args, "--measures", "cka-linear"])
+            .GetProperty("measures").GetProperty("cka-linear").GetDouble();
+
+        double exact = Value(a, b, "--precision", "float64");
+        double single = Value(a, b);
+        // float32 files: float32 block products by default (not bit-equal, within the inputs' own precision) ...
+        Assert.NotEqual(exact, single);
+        Assert.Equal(exact, single, 1e-6 * exact);
+        // ... the same values stored as float64 are computed in float64 whatever --precision says.
+        Assert.Equal(exact, Value(a64, b64), 1e-13);
+        Assert.Equal(Value(a64, b64), Value(a64, b64, "--precision", "float64"));
+        // Every other measure is float64 for both files.
+        var f32 = CliRunner.Json("compare", a, b, "--measures", "cka-debiased,cca-mean,rsa").GetProperty("measures");
+        var f64 = CliRunner.Json("compare", a64, b64, "--measures", "cka-debiased,cca-mean,rsa").GetProperty("measures");
+        foreach (var name in new[] { "cka-debiased", "cca-mean", "rsa" })
+            Assert.Equal(f64.GetProperty(name).GetDouble(), f32.GetProperty(name).GetDouble(), 1e-12);
+    }
 }

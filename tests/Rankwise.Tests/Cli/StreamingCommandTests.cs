@@ -40,8 +40,13 @@ public class StreamingCommandTests
         string a = dir.File("a.npy"), b = dir.File("b.npy");
         NpyWriter.Write(a, x);
         NpyWriter.Write(b, Mixed(x, 6, 2));
-        var memory = CliRunner.Json("compare", a, b, "--measures", "cka-linear,cka-debiased");
+        // Streaming is float64 throughout: the in-memory reference is the float64 one. (By default the in-memory linear
+        // CKA of two float32 files uses float32 block products, within 1e-6 of it; checked below.)
+        var memory = CliRunner.Json("compare", a, b, "--measures", "cka-linear,cka-debiased", "--precision", "float64");
         Assert.False(memory.GetProperty("streamed").GetBoolean());
+        var auto = CliRunner.Json("compare", a, b, "--measures", "cka-linear");
+        double exactLinear = memory.GetProperty("measures").GetProperty("cka-linear").GetDouble();
+        Assert.Equal(exactLinear, auto.GetProperty("measures").GetProperty("cka-linear").GetDouble(), 1e-6 * exactLinear);
         Assert.False(memory.TryGetProperty("streaming", out _));
 
         long budget = StreamingCka.EstimatePeakBytes(400, 8, 6);          // about 8 blocks of 400 rows
