@@ -133,15 +133,16 @@ public static class CompareCommand
 
     private static Tensor Load<T>(string source, int? expectedRows, string? other) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = ArrayReader.ReadMatrix<T>(source);
-        if (m.Rows < 2)
-            throw new RankwiseInputException(source, $"has {m.Rows} row(s); comparing representations needs at least 2 stimuli");
-        if (expectedRows is int n && m.Rows != n)
-            throw new RankwiseInputException(source, $"has {m.Rows} rows but {other} has {n}; rows must be the same stimuli in both");
-        foreach (var v in m.Data)
-            if (!T.IsFinite(v))
-                throw new RankwiseInputException(source, "contains NaN or infinite values");
-        return TensorConversions.ToTensor(m);
+        var t = TensorInput.ReadFinite<T>(source);
+        long rows = t.shape[0];
+        if (rows < 2 || expectedRows is int n && rows != n)
+        {
+            t.Dispose();
+            throw new RankwiseInputException(source, rows < 2
+                ? $"has {rows} row(s); comparing representations needs at least 2 stimuli"
+                : $"has {rows} rows but {other} has {expectedRows}; rows must be the same stimuli in both");
+        }
+        return t;
     }
 
     /// <summary>Whether <paramref name="source"/> is a plain .npy file of a type float32 represents exactly.</summary>
