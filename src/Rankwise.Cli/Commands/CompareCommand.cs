@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rankwise.Cli.Infrastructure;
@@ -124,16 +123,12 @@ public static class CompareCommand
     }
 
     /// <summary>
-    /// The representation in <paramref name="source"/> as a float32 tensor when it is a .npy file whose values float32
-    /// holds exactly (float16/32, bool, 8- and 16-bit integers: half the memory, and cka-linear's float32 path), else as
-    /// float64. The values are the file's either way; measures needing float64 convert exactly.
+    /// The representation in <paramref name="source"/>, float32 when it is a .npy file whose values float32 holds exactly
+    /// (half the memory, and cka-linear's float32 path), else float64; measures needing float64 convert exactly.
     /// </summary>
-    private static Tensor Load(string source, int? expectedRows = null, string? other = null) =>
-        StoredAsSingle(source) ? Load<float>(source, expectedRows, other) : Load<double>(source, expectedRows, other);
-
-    private static Tensor Load<T>(string source, int? expectedRows, string? other) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Tensor Load(string source, int? expectedRows = null, string? other = null)
     {
-        var t = TensorInput.ReadFinite<T>(source);
+        var t = TensorInput.ReadFiniteKeepingSingle(source);
         long rows = t.shape[0];
         if (rows < 2 || expectedRows is int n && rows != n)
         {
@@ -143,24 +138,6 @@ public static class CompareCommand
                 : $"has {rows} rows but {other} has {expectedRows}; rows must be the same stimuli in both");
         }
         return t;
-    }
-
-    /// <summary>Whether <paramref name="source"/> is a plain .npy file of a type float32 represents exactly.</summary>
-    private static bool StoredAsSingle(string source)
-    {
-        var selector = ArraySelector.Parse(source);
-        if (selector.Name is not null || !File.Exists(selector.Path) || ArrayReader.DetectFormat(selector.Path) != ArrayFormat.Npy)
-            return false;
-        try
-        {
-            using var npy = NpyRowSource.Open(selector.Path);
-            char kind = npy.DType.Length > 1 ? npy.DType[1] : '?';
-            return kind switch { 'f' => npy.ItemSize <= 4, 'i' or 'u' => npy.ItemSize <= 2, 'b' => true, _ => false };
-        }
-        catch (RankwiseInputException)
-        {
-            return false;   // the full read reports the problem
-        }
     }
 
     /// <summary>Indices of the columns of <paramref name="x"/> [n, d] whose values are all equal.</summary>

@@ -33,7 +33,27 @@ internal static class TensorInput
     /// </summary>
     public static Tensor ReadFinite<T>(string source) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var t = ReadNpy<T>(source) ?? TensorConversions.ToTensor(ArrayReader.ReadMatrix<T>(source));
+        using var npy = OpenNpy(source);
+        return Finish<T>(npy is null ? TensorConversions.ToTensor(ArrayReader.ReadMatrix<T>(source)) : ReadNpy<T>(npy), source);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadFinite{T}(string)"/>, in float32 when <paramref name="source"/> is a plain <c>.npy</c> file whose
+    /// values float32 holds exactly (float16/32, bool, 8- and 16-bit integers: half the memory of float64), else in float64.
+    /// </summary>
+    public static Tensor ReadFiniteKeepingSingle(string source)
+    {
+        using var npy = OpenNpy(source);
+        if (npy is null)
+            return Finish<double>(TensorConversions.ToTensor(ArrayReader.ReadMatrix<double>(source)), source);
+        char kind = npy.DType.Length > 1 ? npy.DType[1] : '?';
+        bool single = kind switch { 'f' => npy.ItemSize <= 4, 'i' or 'u' => npy.ItemSize <= 2, 'b' => true, _ => false };
+        return single ? Finish<float>(ReadNpy<float>(npy), source) : Finish<double>(ReadNpy<double>(npy), source);
+    }
+
+    /// <summary>Refuses non-finite values (disposing <paramref name="t"/>) and moves the tensor to the default device.</summary>
+    private static Tensor Finish<T>(Tensor t, string source) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (!AllFinite<T>(t))
         {
             t.Dispose();
@@ -47,6 +67,9 @@ internal static class TensorInput
         return moved;
     }
 
+    /// <summary>Rows per span over a CPU tensor's memory (spans hold at most 2³¹ − 1 bytes; 1 GiB views).</summary>
+    private static int RowsPerView(long rows, long rowBytes) => (int)Math.Clamp((1L << 30) / Math.Max(1L, rowBytes), 1, Math.Max(1, rows));
+
     /// <summary>Whether every element of <paramref name="t"/> is finite (a CPU tensor is scanned in place: x·0 is 0 for
     /// finite x and NaN for NaN or ±∞).</summary>
     private static bool AllFinite<T>(Tensor t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -58,8 +81,7 @@ internal static class TensorInput
             return all.item<bool>();
         }
         long rows = t.shape[0];
-        long rowBytes = Math.Max(1L, t.numel() / Math.Max(1L, rows) * Marshal.SizeOf<T>());
-        int chunk = (int)Math.Clamp((1L << 30) / rowBytes, 1, Math.Max(1, rows));
+        int chunk = RowsPerView(rows, t.numel() / Math.Max(1L, rows) * Marshal.SizeOf<T>());
         for (long r0 = 0; r0 < rows; r0 += chunk)
         {
             using var view = t.narrow(0, r0, Math.Min(chunk, rows - r0));
@@ -77,43 +99,43 @@ internal static class TensorInput
         return true;
     }
 
-    /// <summary>A plain .npy file read into a new CPU tensor; null for other sources, or when the file does not open as a
-    /// row source (the general reader then reports the problem).</summary>
-    private static Tensor? ReadNpy<T>(string source) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The row source of a plain .npy <paramref name="source"/>; null for other sources, or when the file does not
+    /// open as a row source (the general reader then reports the problem).</summary>
+    private static NpyRowSource? OpenNpy(string source)
     {
         var selector = ArraySelector.Parse(source);
         if (selector.Name is not null || !File.Exists(selector.Path) || ArrayReader.DetectFormat(selector.Path) != ArrayFormat.Npy)
             return null;
-        NpyRowSource npy;
         try
         {
-            npy = NpyRowSource.Open(selector.Path);
+            return NpyRowSource.Open(selector.Path);
         }
         catch (RankwiseInputException)
         {
             return null;
         }
-        using (npy)
+    }
+
+    /// <summary>All rows of <paramref name="npy"/> in a new CPU tensor of <typeparamref name="T"/>.</summary>
+    private static Tensor ReadNpy<T>(NpyRowSource npy) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var type = typeof(T) == typeof(float) ? ScalarType.Float32 : ScalarType.Float64;
+        var t = empty([npy.Rows, npy.Columns], type, device: CPU);
+        try
         {
-            var type = typeof(T) == typeof(float) ? ScalarType.Float32 : ScalarType.Float64;
-            var t = empty([npy.Rows, npy.Columns], type, device: CPU);
-            try
+            int chunk = RowsPerView(npy.Rows, (long)npy.Columns * Marshal.SizeOf<T>());
+            for (long r0 = 0; r0 < npy.Rows; r0 += chunk)
             {
-                long rowBytes = Math.Max(1L, (long)npy.Columns * Marshal.SizeOf<T>());
-                int chunk = (int)Math.Clamp((1L << 30) / rowBytes, 1, Math.Max(1, npy.Rows));
-                for (long r0 = 0; r0 < npy.Rows; r0 += chunk)
-                {
-                    int count = (int)Math.Min(chunk, npy.Rows - r0);
-                    using var view = t.narrow(0, r0, count);
-                    npy.ReadRows(r0, count, MemoryMarshal.Cast<byte, T>(view.bytes));
-                }
-                return t;
+                int count = (int)Math.Min(chunk, npy.Rows - r0);
+                using var view = t.narrow(0, r0, count);
+                npy.ReadRows(r0, count, MemoryMarshal.Cast<byte, T>(view.bytes));
             }
-            catch
-            {
-                t.Dispose();
-                throw;
-            }
+            return t;
+        }
+        catch
+        {
+            t.Dispose();
+            throw;
         }
     }
 }

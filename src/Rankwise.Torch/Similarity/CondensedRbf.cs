@@ -61,7 +61,7 @@ internal static class CondensedRbf
         // exp(0 / (−2σ²)): 1, or NaN when σ = 0 (as the dense path, whose diagonal is computed the same way).
         double diagonal = Math.Exp(0.0 / divisor);
         var rowMeans = RowSums(upper, n, diagonal);
-        double total = NeumaierSum(rowMeans);
+        double total = Rankwise.Numerics.CompensatedSum.Of(rowMeans);
         for (int i = 0; i < n; i++)
             rowMeans[i] /= n;
         return new Gram(n, upper, diagonal, rowMeans, total / ((double)n * n));
@@ -171,7 +171,7 @@ internal static class CondensedRbf
             kk[i] = dk * dk + 2.0 * skk;
             ll[i] = dl * dl + 2.0 * sll;
         });
-        return NeumaierSum(kl) / (Math.Sqrt(NeumaierSum(kk)) * Math.Sqrt(NeumaierSum(ll)));
+        return Rankwise.Numerics.CompensatedSum.Of(kl) / (Math.Sqrt(Rankwise.Numerics.CompensatedSum.Of(kk)) * Math.Sqrt(Rankwise.Numerics.CompensatedSum.Of(ll)));
     }
 
     /// <summary>Σ_j kc_j lc_j, Σ_j kc_j², Σ_j lc_j² over one row, kc_j = ((K_j − rk) − rkⱼ) + mk (likewise lc).</summary>
@@ -210,17 +210,5 @@ internal static class CondensedRbf
             sll += b * b;
         }
         return (skl, skk, sll);
-    }
-
-    private static double NeumaierSum(ReadOnlySpan<double> v)
-    {
-        double s = 0, c = 0;
-        foreach (var e in v)
-        {
-            double t = s + e;
-            c += Math.Abs(s) >= Math.Abs(e) ? (s - t) + e : (e - t) + s;
-            s = t;
-        }
-        return s + c;
     }
 }

@@ -105,19 +105,6 @@ internal static class RdmStatistics
         return snapped;
     }
 
-    /// <summary>Neumaier-compensated sum.</summary>
-    private static double Sum(ReadOnlySpan<double> v)
-    {
-        double s = 0, c = 0;
-        foreach (var e in v)
-        {
-            double t = s + e;
-            c += Math.Abs(s) >= Math.Abs(e) ? (s - t) + e : (e - t) + s;
-            s = t;
-        }
-        return s + c;
-    }
-
     /// <summary>
     /// Pearson's r with the two-pass mean (the mean of v, then the mean of the residuals) and Neumaier-compensated sums of
     /// the centred products, in one pass after the means and without temporary arrays (the RDMs hold tens of millions of
@@ -142,7 +129,7 @@ internal static class RdmStatistics
     /// <summary>The mean of v and the mean of the residuals v − mean (both Neumaier-compensated).</summary>
     private static (double Mean, double Residual) TwoPassMean(double[] v)
     {
-        double mean = Sum(v) / v.Length;
+        double mean = Rankwise.Numerics.CompensatedSum.Of(v) / v.Length;
         double s = 0, c = 0;
         foreach (var e in v)
             Accumulate(ref s, ref c, e - mean);

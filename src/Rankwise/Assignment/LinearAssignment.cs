@@ -145,16 +145,11 @@ public static class LinearAssignment
         }
 
         // Neumaier-compensated sum of the original entries.
-        double sum = 0, compensation = 0;
+        var total = new Numerics.CompensatedSum();
         for (int k = 0; k < n; k++)
-        {
-            double x = cost[resultRows[k] * cols + resultColumns[k]];
-            double t = sum + x;
-            compensation += Math.Abs(sum) >= Math.Abs(x) ? (sum - t) + x : (x - t) + sum;
-            sum = t;
-        }
+            total.Add(cost[resultRows[k] * cols + resultColumns[k]]);
 
-        return new AssignmentResult(resultRows, resultColumns, sum + compensation) { RowCount = rows, ColumnCount = cols };
+        return new AssignmentResult(resultRows, resultColumns, total.Value) { RowCount = rows, ColumnCount = cols };
     }
 
     /// <summary>Index of the first NaN or disallowed infinity (−∞ when minimising, +∞ when maximising), or −1.</summary>

@@ -129,4 +129,13 @@ internal struct CompensatedSum
 
     /// <summary>The compensated total.</summary>
     public readonly double Value => _sum + _compensation;
+
+    /// <summary>The compensated sum of <paramref name="values"/>, added in order.</summary>
+    public static double Of(ReadOnlySpan<double> values)
+    {
+        var sum = new CompensatedSum();
+        foreach (double v in values)
+            sum.Add(v);
+        return sum.Value;
+    }
 }
